@@ -1,0 +1,38 @@
+import { GrpcStatus } from './grpc-status.js';
+
+export interface ErrorSpec {
+  /** gRPC status the error travels as. */
+  readonly grpc: GrpcStatus;
+  /** HTTP status, when it differs from the gRPC status's usual mapping (e.g. 422). */
+  readonly http?: number;
+  /** Short, human title for problem details; never carries request data. */
+  readonly title: string;
+}
+
+/**
+ * Every stable error code Causeloop answers with, keyed by code. Callers classify errors
+ * by `code`, never by `instanceof`, so two copies of this package still agree.
+ */
+export const errorCatalogue = {
+  invalid_argument: { grpc: GrpcStatus.INVALID_ARGUMENT, title: 'Invalid argument' },
+  unauthenticated: { grpc: GrpcStatus.UNAUTHENTICATED, title: 'Authentication required' },
+  insufficient_scope: { grpc: GrpcStatus.PERMISSION_DENIED, title: 'Insufficient scope' },
+  permission_denied: { grpc: GrpcStatus.PERMISSION_DENIED, title: 'Permission denied' },
+  not_found: { grpc: GrpcStatus.NOT_FOUND, title: 'Not found' },
+  already_exists: { grpc: GrpcStatus.ALREADY_EXISTS, title: 'Already exists' },
+  conflict: { grpc: GrpcStatus.ABORTED, title: 'Conflict' },
+  unprocessable: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, title: 'Unprocessable request' },
+  rate_limited: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, title: 'Too many requests' },
+  deadline_exceeded: { grpc: GrpcStatus.DEADLINE_EXCEEDED, title: 'Deadline exceeded' },
+  unavailable: { grpc: GrpcStatus.UNAVAILABLE, title: 'Service unavailable' },
+  tenant_not_set: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 500, title: 'Tenant context missing' },
+  config_invalid: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 500, title: 'Invalid configuration' },
+  database_role_unsafe: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 500, title: 'Unsafe database role' },
+  internal: { grpc: GrpcStatus.INTERNAL, title: 'Internal error' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCatalogue, value);
+}

@@ -1,0 +1,14 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+export type { Registry };
+
+/**
+ * A fresh registry per process (never prom-client's global one, which breaks tests and
+ * double installs), with the default process and Node.js metrics.
+ */
+export function createMetricsRegistry(options: { service: string }): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: options.service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}

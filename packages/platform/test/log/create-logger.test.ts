@@ -1,0 +1,64 @@
+import { Writable } from 'node:stream';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/index.js';
+
+function captureLines(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { stream, lines };
+}
+
+describe('createLogger', () => {
+  const contextManager = new AsyncLocalStorageContextManager();
+  beforeAll(() => void context.setGlobalContextManager(contextManager.enable()));
+  afterAll(() => {
+    contextManager.disable();
+    context.disable();
+  });
+
+  it('writes JSON lines with service, request id and message', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'auth', destination: stream });
+    logger.child({ request_id: 'req-1' }).info('hello');
+    expect(lines()[0]).toMatchObject({ service: 'auth', request_id: 'req-1', message: 'hello', level: 'info' });
+  });
+
+  it('adds the active trace id', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'auth', destination: stream });
+    const spanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
+    context.with(trace.setSpanContext(context.active(), spanContext), () => logger.info('inside'));
+    expect(lines()[0]).toMatchObject({ trace_id: spanContext.traceId, span_id: spanContext.spanId });
+  });
+
+  it('keeps tokens and secrets out of every line', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'gateway', destination: stream });
+    logger.info(
+      {
+        headers: { authorization: 'Bearer clp_pat_leak1' },
+        metadata: { authorization: 'Bearer clp_sa_leak2' },
+        body: { refresh_token: 'leak3', password: 'leak4' },
+        connector: { config_encrypted: 'leak5', name: 'github' },
+        token: 'leak6',
+      },
+      'request',
+    );
+    const written = JSON.stringify(lines());
+    for (const secret of ['leak1', 'leak2', 'leak3', 'leak4', 'leak5', 'leak6']) expect(written).not.toContain(secret);
+    expect(written).toContain('github');
+  });
+});
