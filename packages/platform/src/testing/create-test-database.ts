@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { Client, escapeIdentifier } from 'pg';
+import { inject } from 'vitest';
+import { migrationsDirectory } from '../db/migrations-directory.js';
+import { runMigrations } from '../db/migrate.js';
+import { withConnectionParts } from './connection-url.js';
+import type { TestPostgresContext } from './test-postgres-context.js';
+
+export interface TestDatabaseOptions {
+  /** Apply every migration as the owner before returning; true when omitted. */
+  readonly migrate?: boolean;
+}
+
+export interface TestDatabase {
+  readonly name: string;
+  /** As causeloop_owner: migrations and seeding. */
+  readonly ownerUrl: string;
+  /** As causeloop_app: what services connect as. */
+  readonly appUrl: string;
+  /** As the superuser, on this database. */
+  readonly adminUrl: string;
+  /** Drops the database, ending any connections still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database on the test run's server (started by the global setup), owned by
+ * causeloop_owner and migrated, so each test file works on its own schema and data.
+ */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const postgres: TestPostgresContext = inject('postgres');
+  const name = `causeloop_test_${randomBytes(6).toString('hex')}`;
+  await asAdmin(postgres.adminUrl, `create database ${escapeIdentifier(name)} owner causeloop_owner`);
+
+  const ownerUrl = withConnectionParts(postgres.adminUrl, {
+    user: 'causeloop_owner',
+    password: postgres.ownerPassword,
+    database: name,
+  });
+  const database: TestDatabase = {
+    name,
+    ownerUrl,
+    appUrl: withConnectionParts(postgres.adminUrl, {
+      user: 'causeloop_app',
+      password: postgres.appPassword,
+      database: name,
+    }),
+    adminUrl: withConnectionParts(postgres.adminUrl, { database: name }),
+    drop: () => asAdmin(postgres.adminUrl, `drop database if exists ${escapeIdentifier(name)} with (force)`),
+  };
+  if (options.migrate ?? true) {
+    try {
+      await runMigrations({ connectionString: ownerUrl, directory: migrationsDirectory() });
+    } catch (error) {
+      await database.drop().catch(() => undefined);
+      throw error;
+    }
+  }
+  return database;
+}
+
+async function asAdmin(adminUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl, application_name: 'causeloop-test' });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,9 @@
+export { withConnectionParts, type ConnectionUrlParts } from './connection-url.js';
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './create-test-database.js';
+export { findFreePort } from './find-free-port.js';
+export {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  type EmbeddedPostgresServer,
+} from './start-embedded-postgres.js';
+export type { TestPostgresContext } from './test-postgres-context.js';

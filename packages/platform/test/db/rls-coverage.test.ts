@@ -1,0 +1,121 @@
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
+import { findRlsGaps, type RlsFindings } from './rls-findings.js';
+
+// Catalog checks over the fully migrated schema: every later migration that adds a tenant
+// table is held to DESIGN §4 by these, without anyone having to remember a test.
+
+let database: TestDatabase;
+let findings: RlsFindings;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  findings = await withAdmin(database, findRlsGaps);
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function withAdmin<T>(target: TestDatabase, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: target.adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the migrated schema', () => {
+  it('has the tenant root and the audit log among its tenant tables', () => {
+    expect(findings.tenantTables).toEqual(expect.arrayContaining(['workspaces', 'audit_log']));
+  });
+
+  it('ENABLEs and FORCEs row-level security on every tenant table', () => {
+    const offenders = findings.withoutForcedRls;
+    expect(offenders, `tables without ENABLE + FORCE ROW LEVEL SECURITY: ${offenders.join(', ')}`).toEqual([]);
+  });
+
+  it('has select, insert, update and delete policies on app_current_tenant() for every tenant table', () => {
+    const offenders = findings.withoutPolicies;
+    expect(offenders, `tables without tenant policies: ${offenders.join('; ')}`).toEqual([]);
+  });
+
+  it('has no permissive policy that ignores the tenant (permissive policies are OR-ed)', () => {
+    const offenders = findings.unscopedPolicies;
+    expect(offenders, `policies not scoped by app_current_tenant(): ${offenders.join(', ')}`).toEqual([]);
+  });
+
+  it('leads every index and unique constraint of a tenant table with the tenant key', () => {
+    const offenders = findings.indexesNotLedByTenant;
+    expect(offenders, `indexes or constraints not led by the tenant key: ${offenders.join(', ')}`).toEqual([]);
+  });
+
+  it('joins tenant tables only through foreign keys that include workspace_id', () => {
+    const offenders = findings.foreignKeysWithoutTenant;
+    expect(offenders, `foreign keys without workspace_id: ${offenders.join(', ')}`).toEqual([]);
+  });
+
+  it('lets causeloop_app own no relation', () => {
+    const offenders = findings.ownedByApp;
+    expect(offenders, `relations owned by causeloop_app: ${offenders.join(', ')}`).toEqual([]);
+  });
+
+  it('has only security_invoker views and no materialized views', () => {
+    const offenders = findings.unsafeViews;
+    expect(offenders, `views that bypass row-level security: ${offenders.join(', ')}`).toEqual([]);
+  });
+});
+
+describe('the checks themselves', () => {
+  it('name every table and object of a deliberately broken schema', async () => {
+    const broken = await createTestDatabase();
+    try {
+      const gaps = await withAdmin(broken, async (client) => {
+        await client.query(`
+          create table leaky (id uuid, workspace_id uuid, code text unique, primary key (workspace_id, id));
+          create table half (id uuid primary key, workspace_id uuid, leaky_id uuid);
+          alter table half enable row level security;
+          create policy half_select on half for select using (workspace_id = (select app_current_tenant()));
+          create policy half_everyone on half for all using (true);
+          alter table half add foreign key (workspace_id, leaky_id) references leaky (workspace_id, id);
+          create table loose (workspace_id uuid, leaky_id uuid);
+          alter table leaky add unique (workspace_id, id);
+          create unique index loose_pair on loose (workspace_id, leaky_id);
+          alter table loose add constraint loose_leaky foreign key (leaky_id, workspace_id) references leaky (id, workspace_id);
+          create table by_code (workspace_id uuid, code text references leaky (code));
+          create table stray (id uuid primary key);
+          alter table stray owner to causeloop_app;
+          create view leaky_view as select * from leaky;
+          create view safe_view with (security_invoker = true) as select * from leaky;
+          create materialized view leaky_snapshot as select * from leaky;
+        `);
+        return findRlsGaps(client);
+      });
+      expect(gaps.withoutForcedRls).toEqual([
+        'by_code (enabled=false, forced=false)',
+        'half (enabled=true, forced=false)',
+        'leaky (enabled=false, forced=false)',
+        'loose (enabled=false, forced=false)',
+      ]);
+      expect(gaps.withoutPolicies).toEqual([
+        expect.stringMatching(/^by_code lacks SELECT using/),
+        expect.stringMatching(/^half lacks INSERT with check, UPDATE using/),
+        expect.stringMatching(/^leaky lacks SELECT using/),
+        expect.stringMatching(/^loose lacks/),
+      ]);
+      expect(gaps.unscopedPolicies).toEqual(['half.half_everyone']);
+      expect(gaps.indexesNotLedByTenant).toEqual([
+        'half.half_pkey (leads with id)',
+        'leaky.leaky_code_key (leads with code)',
+      ]);
+      expect(gaps.foreignKeysWithoutTenant).toEqual(['by_code.by_code_code_fkey (code)']);
+      expect(gaps.ownedByApp).toEqual(['public.stray', 'public.stray_pkey']);
+      expect(gaps.unsafeViews).toEqual(['leaky_snapshot (materialized view)', 'leaky_view']);
+    } finally {
+      await broken.drop();
+    }
+  });
+});

@@ -1,0 +1,174 @@
+import type { Client } from 'pg';
+
+// Catalog checks behind rls-coverage.test.ts, written as functions that return the
+// offending objects so the test can also prove they catch a deliberately broken schema.
+
+export interface TenantTable {
+  readonly oid: number;
+  readonly name: string;
+  /** The column policies compare with the tenant: `id` for the root, else `workspace_id`. */
+  readonly key: string;
+  readonly rls: boolean;
+  readonly force: boolean;
+}
+
+interface PolicyRow {
+  readonly table_name: string;
+  readonly name: string;
+  readonly cmd: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'ALL';
+  readonly permissive: boolean;
+  readonly roles: string[];
+  readonly qual: string | null;
+  readonly with_check: string | null;
+}
+
+export interface RlsFindings {
+  readonly tenantTables: readonly string[];
+  /** Tables without ENABLE + FORCE ROW LEVEL SECURITY. */
+  readonly withoutForcedRls: string[];
+  /** Tables missing a tenant-scoped policy for some command. */
+  readonly withoutPolicies: string[];
+  /** Permissive policies that do not compare with app_current_tenant() (they are OR-ed). */
+  readonly unscopedPolicies: string[];
+  /** Indexes and primary/unique/exclusion constraints not led by the tenant key. */
+  readonly indexesNotLedByTenant: string[];
+  /** Foreign keys between tenant tables that leave out workspace_id. */
+  readonly foreignKeysWithoutTenant: string[];
+  readonly ownedByApp: string[];
+  /** Views without security_invoker, and materialized views (RLS cannot cover them). */
+  readonly unsafeViews: string[];
+}
+
+export async function findRlsGaps(client: Client): Promise<RlsFindings> {
+  const tables = (
+    await client.query<TenantTable>(
+      `select c.oid::int as oid, c.relname as name,
+              case when c.relname = 'workspaces' then 'id' else 'workspace_id' end as key,
+              c.relrowsecurity as rls, c.relforcerowsecurity as force
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = 'public' and c.relkind in ('r', 'p')
+         and (c.relname = 'workspaces' or exists (
+           select 1 from pg_attribute a
+           where a.attrelid = c.oid and a.attname = 'workspace_id' and not a.attisdropped))
+       order by c.relname`,
+    )
+  ).rows;
+  const oids = tables.map((table) => table.oid);
+  const keyOf = new Map(tables.map((table) => [table.name, table.key]));
+  const policies = (
+    await client.query<PolicyRow>(
+      `select tablename as table_name, policyname as name, cmd, permissive = 'PERMISSIVE' as permissive,
+              roles::text[] as roles, qual, with_check
+       from pg_policies where schemaname = 'public'`,
+    )
+  ).rows.filter((policy) => keyOf.has(policy.table_name));
+
+  return {
+    tenantTables: tables.map((table) => table.name),
+    withoutForcedRls: tables
+      .filter((table) => !table.rls || !table.force)
+      .map((table) => `${table.name} (enabled=${table.rls}, forced=${table.force})`),
+    withoutPolicies: tables.flatMap((table) => missingPolicies(table, policies)),
+    unscopedPolicies: policies
+      .filter((policy) => policy.permissive)
+      .filter((policy) =>
+        [policy.qual, policy.with_check].some(
+          (expression) => expression !== null && !expression.includes('app_current_tenant()'),
+        ),
+      )
+      .map((policy) => `${policy.table_name}.${policy.name}`),
+    indexesNotLedByTenant: await indexesNotLedByTenant(client, oids, keyOf),
+    foreignKeysWithoutTenant: await foreignKeysWithoutTenant(client, oids),
+    ownedByApp: (
+      await client.query<{ name: string }>(
+        `select n.nspname || '.' || c.relname as name
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where c.relowner = 'causeloop_app'::regrole order by 1`,
+      )
+    ).rows.map((row) => row.name),
+    unsafeViews: (
+      await client.query<{ name: string; kind: string; options: string[] | null }>(
+        `select c.relname as name, c.relkind as kind, c.reloptions as options
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind in ('v', 'm') order by 1`,
+      )
+    ).rows
+      .filter(
+        (row) =>
+          row.kind === 'm' || !(row.options ?? []).some((option) => /^security_invoker=(true|on|yes|1)$/i.test(option)),
+      )
+      .map((row) => (row.kind === 'm' ? `${row.name} (materialized view)` : row.name)),
+  };
+}
+
+function missingPolicies(table: TenantTable, policies: readonly PolicyRow[]): string[] {
+  const own = policies.filter((policy) => policy.table_name === table.name);
+  const scoped = (expression: string | null): boolean =>
+    expression !== null && expression.includes('app_current_tenant()') && mentionsColumn(expression, table.key);
+  const covers = (cmd: PolicyRow['cmd'], clause: 'qual' | 'with_check'): boolean =>
+    own.some(
+      (policy) =>
+        policy.permissive &&
+        (policy.cmd === cmd || policy.cmd === 'ALL') &&
+        (policy.roles.includes('public') || policy.roles.includes('causeloop_app')) &&
+        // A policy without WITH CHECK checks new rows with its USING expression.
+        scoped(clause === 'with_check' ? (policy.with_check ?? policy.qual) : policy.qual),
+    );
+  const missing = [
+    covers('SELECT', 'qual') ? null : 'SELECT using',
+    covers('INSERT', 'with_check') ? null : 'INSERT with check',
+    covers('UPDATE', 'qual') ? null : 'UPDATE using',
+    covers('UPDATE', 'with_check') ? null : 'UPDATE with check',
+    covers('DELETE', 'qual') ? null : 'DELETE using',
+  ].filter((gap) => gap !== null);
+  return missing.length > 0 ? [`${table.name} lacks ${missing.join(', ')}`] : [];
+}
+
+async function indexesNotLedByTenant(
+  client: Client,
+  oids: readonly number[],
+  keyOf: ReadonlyMap<string, string>,
+): Promise<string[]> {
+  const indexes = await client.query<{ table_name: string; name: string; first_column: string | null }>(
+    `select c.relname as table_name, i.relname as name, a.attname as first_column
+     from pg_index x
+     join pg_class c on c.oid = x.indrelid
+     join pg_class i on i.oid = x.indexrelid
+     left join pg_attribute a on a.attrelid = c.oid and a.attnum = x.indkey[0]
+     where c.oid = any($1::oid[])
+     union all
+     select c.relname, k.conname, a.attname
+     from pg_constraint k
+     join pg_class c on c.oid = k.conrelid
+     left join pg_attribute a on a.attrelid = c.oid and a.attnum = k.conkey[1]
+     where k.contype in ('p', 'u', 'x') and c.oid = any($1::oid[])
+     order by 1, 2`,
+    [oids],
+  );
+  const offenders = indexes.rows
+    .filter((row) => row.first_column !== keyOf.get(row.table_name))
+    .map((row) => `${row.table_name}.${row.name} (leads with ${row.first_column ?? 'an expression'})`);
+  return [...new Set(offenders)];
+}
+
+async function foreignKeysWithoutTenant(client: Client, oids: readonly number[]): Promise<string[]> {
+  const result = await client.query<{ table_name: string; name: string; columns: string[] }>(
+    `select c.relname as table_name, k.conname as name,
+            array(select a.attname from unnest(k.conkey) as u(attnum)
+                  join pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.attnum)::text[] as columns
+     from pg_constraint k
+     join pg_class c on c.oid = k.conrelid
+     join pg_class target on target.oid = k.confrelid
+     where k.contype = 'f' and c.oid = any($1::oid[]) and target.oid = any($1::oid[])
+       and target.relname <> 'workspaces'
+     order by 1, 2`,
+    [oids],
+  );
+  return result.rows
+    .filter((row) => !row.columns.includes('workspace_id'))
+    .map((row) => `${row.table_name}.${row.name} (${row.columns.join(', ')})`);
+}
+
+function mentionsColumn(expression: string, column: string): boolean {
+  return new RegExp(`(^|[^a-z0-9_.])${column}([^a-z0-9_]|$)`).test(expression);
+}
