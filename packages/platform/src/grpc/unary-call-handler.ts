@@ -1,0 +1,98 @@
+import { create, type DescMessage, type DescMethod, type Message } from '@bufbuild/protobuf';
+import type { Deadline, handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
+import { context as otelContext, propagation, trace, type Context } from '@opentelemetry/api';
+import { CauseloopError, isCauseloopError } from '../errors/causeloop-error.js';
+import type { Logger } from '../log/create-logger.js';
+import { createIncomingMetadata, requestIdContextKey, type CallContext } from './call-context.js';
+import { statusForError } from './error-mapping.js';
+import { metadataGetter } from './metadata-carrier.js';
+import { ensureRequestId } from './request-id.js';
+import type { UnaryHandler } from './service-impl.js';
+
+/** Counts calls whose handler is running, so draining knows what it waits for. */
+export interface InFlightCalls {
+  count: number;
+}
+
+export interface UnaryCallHandlerOptions {
+  readonly logger: Logger;
+  readonly inFlight: InFlightCalls;
+}
+
+/**
+ * Adapts a typed handler to grpc-js: builds the CallContext, runs the handler inside the
+ * caller's trace context, creates the response message, and turns thrown errors into
+ * statuses. This is the only place a handler's call meets grpc-js `call`/`callback`.
+ */
+export function createUnaryCallHandler(
+  method: DescMethod,
+  handler: UnaryHandler<DescMessage, DescMessage>,
+  options: UnaryCallHandlerOptions,
+): handleUnaryCall<Message, Message> {
+  const rpc = `${method.parent.typeName}/${method.name}`;
+  return (call, callback) => {
+    options.inFlight.count += 1;
+    const requestId = ensureRequestId(call.metadata);
+    const logger = options.logger.child({ request_id: requestId, rpc });
+    const deadline = deadlineDate(call.getDeadline());
+    const abort = new AbortController();
+    // grpc-js emits `cancelled` for a client cancel, an expired deadline (after it has
+    // already answered DEADLINE_EXCEEDED) and a forced shutdown; the reason tells them apart.
+    const onCancelled = (): void => abort.abort(abortReason(deadline));
+    call.once('cancelled', onCancelled);
+    const callContext: CallContext = {
+      requestId,
+      logger,
+      signal: abort.signal,
+      deadline,
+      metadata: createIncomingMetadata(call.metadata),
+    };
+    const run = async (): Promise<Message> => create(method.output, await handler(call.request, callContext));
+    otelContext
+      .with(handlerContext(call, requestId), run)
+      .then(
+        (response) => callback(null, response),
+        (error: unknown) => {
+          logFailure(logger, error, abort.signal.aborted);
+          callback(statusForError(error));
+        },
+      )
+      .finally(() => {
+        call.removeListener('cancelled', onCancelled);
+        options.inFlight.count -= 1;
+      });
+  };
+}
+
+/**
+ * The OpenTelemetry context the handler runs in. When gRPC instrumentation is loaded it has
+ * already started a server span (child of the caller's) and made it active; keep that.
+ * Otherwise extract the caller's `traceparent` ourselves, so the handler's log lines (and
+ * its outgoing calls) still carry the caller's trace id.
+ */
+function handlerContext(call: ServerUnaryCall<Message, Message>, requestId: string): Context {
+  const active = otelContext.active();
+  const parent = trace.getSpan(active) === undefined ? propagation.extract(active, call.metadata, metadataGetter) : active;
+  return parent.setValue(requestIdContextKey, requestId);
+}
+
+function deadlineDate(deadline: Deadline): Date | undefined {
+  const time = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(time) ? new Date(time) : undefined;
+}
+
+function abortReason(deadline: Date | undefined): Error {
+  if (deadline !== undefined && Date.now() >= deadline.getTime()) {
+    return new CauseloopError('deadline_exceeded', 'deadline exceeded');
+  }
+  return new DOMException('the call was cancelled', 'AbortError');
+}
+
+function logFailure(logger: Logger, error: unknown, aborted: boolean): void {
+  if (aborted) {
+    // The caller is gone; nobody receives this status. Worth a trace, not an alarm.
+    logger.debug({ err: error }, 'handler stopped after the call was cancelled');
+  } else if (!isCauseloopError(error) || error.code === 'internal') {
+    logger.error({ err: error }, 'handler failed');
+  }
+}
