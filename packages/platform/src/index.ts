@@ -13,3 +13,5 @@ export * from './lifecycle/create-lifecycle.js';
 export * from './tracing/start-tracing.js';
 export * from './grpc/index.js';
 export * from './db/index.js';
+export * from './runtime/create-service-runtime.js';
+export * from './runtime/serve.js';

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+import { EchoService } from '@causeloop/proto/causeloop/testing/v1/echo_pb.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createGrpcClient, isCauseloopError } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
+
+const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
+const fixture = path.join(repositoryRoot, 'packages/platform/test/fixtures/echo-service.ts');
+const HealthClient = makeGenericClientConstructor(healthService, 'Health');
+
+interface RunningService {
+  readonly child: ChildProcess;
+  readonly lines: Record<string, unknown>[];
+  readonly exited: Promise<number | null>;
+  readonly grpcAddress: string;
+  readonly opsUrl: string;
+}
+
+/** Output and exit of a service process that is expected to fail at start-up. */
+async function runToExit(environment: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawnService(environment);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
+}
+
+function spawnService(environment: Record<string, string>): ChildProcess {
+  // Runs from the built packages (`tsc -b`, which `npm test` runs first), with tracing
+  // registered the way the image starts every service.
+  return spawn(process.execPath, ['--import', '@causeloop/platform/tracing/register', fixture], {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '', GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', OPS_PORT: '0', ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function startService(environment: Record<string, string>): Promise<RunningService> {
+  const child = spawnService(environment);
+  const lines: Record<string, unknown>[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      lines.push(entry);
+      if (entry['message'] === 'echo service ready') resolve(entry);
+    });
+    void exited.then((code) => reject(new Error(`service exited with ${code} before it was ready\n${stderr}`)));
+  });
+  const entry = await ready;
+  return {
+    child,
+    lines,
+    exited,
+    grpcAddress: `127.0.0.1:${String(entry['grpc_port'])}`,
+    opsUrl: `http://127.0.0.1:${String(entry['ops_port'])}`,
+  };
+}
+
+function healthStatus(address: string): Promise<string> {
+  const client = new HealthClient(address, credentials.createInsecure());
+  return new Promise<string>((resolve, reject) => {
+    client['check']!({ service: '' }, (error: ServiceError | null, response: { status: string }) =>
+      error === null ? resolve(response.status) : reject(error),
+    );
+  }).finally(() => client.close());
+}
+
+describe('a service built on the platform, as a real process', () => {
+  let database: TestDatabase;
+  let running: RunningService | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(() => {
+    running?.child.kill('SIGKILL');
+    running = undefined;
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('serves health, readiness, calls and metrics', async () => {
+    running = await startService({ DATABASE_URL: database.appUrl });
+    expect(await healthStatus(running.grpcAddress)).toBe('SERVING');
+    const ready = await fetch(`${running.opsUrl}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+
+    const client = createGrpcClient(EchoService, { address: running.grpcAddress, defaultDeadlineMs: 5_000 });
+    expect((await client.echo({ message: 'hello' })).message).toBe('hello');
+    const late = await client.echo({ message: 'late', delayMs: 2_000 }, { deadlineMs: 100 }).catch((error: unknown) => error);
+    expect(isCauseloopError(late) && late.code).toBe('deadline_exceeded');
+    client.close();
+
+    const metrics = await (await fetch(`${running.opsUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /causeloop_grpc_server_requests_total\{[^}]*method="Echo"[^}]*code="OK"[^}]*\} 1/,
+    );
+  });
+
+  it('on SIGTERM stops being ready, drains the in-flight call, then exits 0', async () => {
+    running = await startService({ DATABASE_URL: database.appUrl, SHUTDOWN_DRAIN_MS: '5000' });
+    const client = createGrpcClient(EchoService, { address: running.grpcAddress, defaultDeadlineMs: 5_000 });
+    const inFlight = client.echo({ message: 'finish me', delayMs: 1_500 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    running.child.kill('SIGTERM');
+
+    // Readiness answers 503 while the call drains, so no new traffic is routed here.
+    await expect.poll(async () => (await fetch(`${running!.opsUrl}/ready`)).status, { timeout: 1_000 }).toBe(503);
+    expect((await inFlight).message).toBe('finish me');
+    expect(await running.exited).toBe(0);
+    expect(running.lines.map((line) => line['message'])).toContain('shutdown complete');
+    client.close();
+  });
+
+  it('refuses to start when connected as a superuser, saying why', async () => {
+    const { code, output } = await runToExit({ DATABASE_URL: database.adminUrl });
+    expect(code).toBe(1);
+    expect(output).toContain('which is a superuser');
+    expect(output).not.toContain(new URL(database.adminUrl).password);
+  });
+
+  it('refuses to start with bad configuration, naming every bad variable', async () => {
+    const { code, output } = await runToExit({ GRPC_PORT: 'fifty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    expect(code).toBe(1);
+    expect(output).toContain('GRPC_PORT must be a port number');
+    expect(output).toContain('LOG_LEVEL must be one of');
+    expect(output).toContain('DATABASE_URL must use postgres or postgresql');
+  });
+});
