@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
@@ -120,6 +122,34 @@ describe('a service built on the platform, as a real process', () => {
     expect(await running.exited).toBe(0);
     expect(running.lines.map((line) => line['message'])).toContain('shutdown complete');
     client.close();
+  });
+
+  it('exports spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
+    // A stand-in collector speaking OTLP/HTTP: it records what the exporter posts.
+    const received: { path: string; body: Buffer }[] = [];
+    const collector = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ path: request.url ?? '', body: Buffer.concat(chunks) });
+        response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    try {
+      running = await startService({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'echo' });
+      const client = createGrpcClient(EchoService, { address: running.grpcAddress, defaultDeadlineMs: 5_000 });
+      await client.echo({ message: 'traced' });
+      client.close();
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+      const traces = received.filter((request) => request.path === '/v1/traces');
+      expect(traces.length).toBeGreaterThan(0);
+      expect(Buffer.concat(traces.map((request) => request.body)).toString('latin1')).toContain('EchoService/Echo');
+    } finally {
+      collector.close();
+    }
   });
 
   it('refuses to start when connected as a superuser, saying why', async () => {

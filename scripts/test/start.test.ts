@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '@causeloop/platform/testing';
+
+const repositoryRoot = path.resolve(import.meta.dirname, '../..');
+const runner = path.join(repositoryRoot, 'scripts/dist/start.js');
+
+interface Run {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly exited: Promise<number | null>;
+}
+
+function startRunner(environment: Record<string, string>): Run {
+  // Its own process group, so a signal to the group reaches the runner and everything it
+  // started, as Ctrl-C in a terminal does.
+  const child = spawn(process.execPath, [runner], {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '', ...environment },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, output: () => output, exited };
+}
+
+async function waitForOutput(run: Run, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!run.output().includes(text)) {
+    if (run.child.exitCode !== null) throw new Error(`runner exited early:\n${run.output()}`);
+    if (Date.now() > deadline) throw new Error(`runner did not print "${text}" in time:\n${run.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function pressCtrlC(run: Run): Promise<{ code: number | null; elapsedMs: number }> {
+  const started = Date.now();
+  process.kill(-run.child.pid!, 'SIGINT');
+  const code = await run.exited;
+  return { code, elapsedMs: Date.now() - started };
+}
+
+describe('npm start (the local runner)', () => {
+  const scratch: string[] = [];
+  afterAll(async () => {
+    for (const directory of scratch) await rm(directory, { recursive: true, force: true });
+  });
+
+  it('brings up PostgreSQL with migrations, secrets and demo data, and stops on Ctrl-C within 10 s', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'causeloop-home-'));
+    scratch.push(home);
+    const port = await findFreePort();
+    const environment = { CAUSELOOP_HOME: home, CAUSELOOP_POSTGRES_PORT: String(port) };
+
+    const first = startRunner(environment);
+    await waitForOutput(first, 'Press Ctrl-C to stop.', 90_000);
+    expect(first.output()).toContain('migrations applied');
+
+    const secretsFile = path.join(home, 'secrets.json');
+    expect((await stat(secretsFile)).mode & 0o777).toBe(0o600);
+    const secrets = JSON.parse(await readFile(secretsFile, 'utf8')) as { appPassword: string };
+    expect(first.output()).not.toContain(secrets.appPassword);
+
+    // The app role sees the demo workspace only inside its tenant.
+    const client = new pg.Client({
+      connectionString: `postgres://causeloop_app:${encodeURIComponent(secrets.appPassword)}@127.0.0.1:${port}/causeloop`,
+    });
+    await client.connect();
+    expect((await client.query('select count(*)::int as n from workspaces')).rows[0]).toEqual({ n: 0 });
+    await client.query('begin');
+    await client.query(`select set_config('app.current_workspace', '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b', true)`);
+    expect((await client.query('select name from workspaces')).rows).toEqual([{ name: 'Demo workspace' }]);
+    await client.query('rollback');
+    await client.end();
+
+    const stopped = await pressCtrlC(first);
+    expect(stopped.code).toBe(0);
+    expect(stopped.elapsedMs).toBeLessThan(10_000);
+
+    // A second start reuses the data and secrets: nothing to migrate, same passwords.
+    const second = startRunner(environment);
+    await waitForOutput(second, 'Press Ctrl-C to stop.', 60_000);
+    expect(second.output()).toContain('database schema is up to date');
+    expect(JSON.parse(await readFile(secretsFile, 'utf8'))).toEqual(secrets);
+    expect((await pressCtrlC(second)).code).toBe(0);
+  });
+
+  it('refuses DATABASE_URL without DATABASE_OWNER_URL, saying which is missing', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'causeloop-home-'));
+    scratch.push(home);
+    const run = startRunner({ CAUSELOOP_HOME: home, DATABASE_URL: 'postgres://causeloop_app:pw@127.0.0.1:1/causeloop' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('DATABASE_OWNER_URL must name the owner role');
+  });
+});
