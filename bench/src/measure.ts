@@ -1,0 +1,47 @@
+import { performance } from 'node:perf_hooks';
+
+export interface Measurement {
+  readonly label: string;
+  readonly opsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * Runs `operation` `total` times with `concurrency` in flight, after a warm-up, and
+ * reports throughput and latency percentiles.
+ */
+export async function measure(
+  label: string,
+  operation: () => Promise<unknown>,
+  options: { total: number; concurrency: number; warmup?: number },
+): Promise<Measurement> {
+  for (let index = 0; index < (options.warmup ?? Math.ceil(options.total / 10)); index++) await operation();
+  const latencies: number[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < options.total) {
+      next++;
+      const started = performance.now();
+      await operation();
+      latencies.push(performance.now() - started);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return { label, opsPerSecond: latencies.length / elapsedSeconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99) };
+}
+
+/** Prints a section: each figure beside the baseline measured in the same run. */
+export function report(section: string, baseline: Measurement, candidates: readonly Measurement[]): void {
+  const row = (m: Measurement, ratio: string) =>
+    `  ${m.label.padEnd(44)}${m.opsPerSecond.toFixed(0).padStart(9)} ops/s   p50 ${m.p50Ms.toFixed(2).padStart(7)} ms   p99 ${m.p99Ms.toFixed(2).padStart(7)} ms   ${ratio}`;
+  console.log(`\n${section}`);
+  console.log(row(baseline, '(baseline)'));
+  for (const candidate of candidates) {
+    console.log(row(candidate, `${(candidate.opsPerSecond / baseline.opsPerSecond).toFixed(2)}x baseline`));
+  }
+}

@@ -1,0 +1,15 @@
+// `npm run bench`: every figure is printed beside a baseline measured in the same run, on
+// the same machine, so numbers from different machines are never compared. Never part of
+// `npm test`.
+import { benchGrpc } from './grpc-bench.js';
+import { benchTenant } from './tenant-bench.js';
+
+const sections: Record<string, () => Promise<void>> = { grpc: benchGrpc, tenant: benchTenant };
+const selected = process.argv.slice(2);
+const unknown = selected.filter((name) => !(name in sections));
+if (unknown.length > 0) {
+  console.error(`unknown bench section(s): ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}`);
+  process.exit(2);
+}
+console.log(`Causeloop benchmarks on Node ${process.version}, ${new Date().toISOString()}`);
+for (const name of selected.length > 0 ? selected : Object.keys(sections)) await sections[name]!();
