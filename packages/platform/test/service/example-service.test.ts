@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -138,7 +139,11 @@ describe('a service built on the platform, as a real process', () => {
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
     try {
-      running = await startService({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'echo' });
+      running = await startService({
+        DATABASE_URL: database.appUrl,
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_SERVICE_NAME: 'echo',
+      });
       const client = createGrpcClient(EchoService, { address: running.grpcAddress, defaultDeadlineMs: 5_000 });
       await client.echo({ message: 'traced' });
       client.close();
@@ -157,6 +162,13 @@ describe('a service built on the platform, as a real process', () => {
     expect(code).toBe(1);
     expect(output).toContain('which is a superuser');
     expect(output).not.toContain(new URL(database.adminUrl).password);
+  });
+
+  it('is the example the README shows, line for line', async () => {
+    const readme = await readFile(path.join(repositoryRoot, 'README.md'), 'utf8');
+    const example = /## Writing a service on the platform[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README lost its service example').toBeDefined();
+    expect(await readFile(fixture, 'utf8')).toContain(example!);
   });
 
   it('refuses to start with bad configuration, naming every bad variable', async () => {
