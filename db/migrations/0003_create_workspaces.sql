@@ -11,15 +11,4 @@ CREATE TABLE public.workspaces (
 -- No unique index on slug: a global one would lead with something other than the tenant
 -- key and would tell one tenant which slugs others use.
 
-ALTER TABLE public.workspaces ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.workspaces FORCE ROW LEVEL SECURITY;
-
-CREATE POLICY workspaces_select ON public.workspaces FOR SELECT
-  USING (id = (SELECT public.app_current_tenant()));
-CREATE POLICY workspaces_insert ON public.workspaces FOR INSERT
-  WITH CHECK (id = (SELECT public.app_current_tenant()));
-CREATE POLICY workspaces_update ON public.workspaces FOR UPDATE
-  USING (id = (SELECT public.app_current_tenant()))
-  WITH CHECK (id = (SELECT public.app_current_tenant()));
-CREATE POLICY workspaces_delete ON public.workspaces FOR DELETE
-  USING (id = (SELECT public.app_current_tenant()));
+SELECT public.app_enable_tenant_rls('public.workspaces', 'id');

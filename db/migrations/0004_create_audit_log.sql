@@ -20,18 +20,7 @@ CREATE TABLE public.audit_log (
 CREATE INDEX audit_log_workspace_created_idx
   ON public.audit_log (workspace_id, created_at DESC, id);
 
-ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.audit_log FORCE ROW LEVEL SECURITY;
-
-CREATE POLICY audit_log_select ON public.audit_log FOR SELECT
-  USING (workspace_id = (SELECT public.app_current_tenant()));
-CREATE POLICY audit_log_insert ON public.audit_log FOR INSERT
-  WITH CHECK (workspace_id = (SELECT public.app_current_tenant()));
-CREATE POLICY audit_log_update ON public.audit_log FOR UPDATE
-  USING (workspace_id = (SELECT public.app_current_tenant()))
-  WITH CHECK (workspace_id = (SELECT public.app_current_tenant()));
-CREATE POLICY audit_log_delete ON public.audit_log FOR DELETE
-  USING (workspace_id = (SELECT public.app_current_tenant()));
+SELECT public.app_enable_tenant_rls('public.audit_log');
 
 -- Rejects UPDATE, DELETE and TRUNCATE. The one way through is audit_log_purge: it sets a
 -- transaction-local flag, and the flag only counts while the statement runs as the

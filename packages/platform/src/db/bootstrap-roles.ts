@@ -1,4 +1,5 @@
-import { Client, escapeIdentifier, escapeLiteral } from 'pg';
+import { escapeIdentifier, escapeLiteral, type Client } from 'pg';
+import { withClient } from './with-client.js';
 
 export interface BootstrapRolesOptions {
   /** A superuser connection (the embedded server's `postgres`). */
@@ -19,30 +20,29 @@ const alreadyExists = new Set(['42710', '42P04', '23505']);
  * on the server shares them.
  */
 export async function bootstrapRoles(options: BootstrapRolesOptions): Promise<void> {
-  const client = new Client({ connectionString: options.adminConnectionString, application_name: 'causeloop-bootstrap' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    // The owner needs CREATEROLE only so migration 0001 can create the app role on
-    // servers where nobody did; it never gets SUPERUSER.
-    await ensureRole(client, 'causeloop_owner', 'LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS', options.ownerPassword);
-    await ensureRole(
-      client,
-      'causeloop_app',
-      'LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE',
-      options.appPassword,
-    );
-    if (options.database !== undefined) {
-      const exists = await client.query('select 1 from pg_catalog.pg_database where datname = $1', [options.database]);
-      if (exists.rowCount === 0) {
-        await ignoreAlreadyExists(
-          client.query(`create database ${escapeIdentifier(options.database)} owner causeloop_owner`),
-        );
+  await withClient(
+    options.adminConnectionString,
+    async (client) => {
+      // The owner needs CREATEROLE only so migration 0001 can create the app role on
+      // servers where nobody did; it never gets SUPERUSER.
+      await ensureRole(client, 'causeloop_owner', 'LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS', options.ownerPassword);
+      await ensureRole(
+        client,
+        'causeloop_app',
+        'LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE',
+        options.appPassword,
+      );
+      if (options.database !== undefined) {
+        const exists = await client.query('select 1 from pg_catalog.pg_database where datname = $1', [options.database]);
+        if (exists.rowCount === 0) {
+          await ignoreAlreadyExists(
+            client.query(`create database ${escapeIdentifier(options.database)} owner causeloop_owner`),
+          );
+        }
       }
-    }
-  } finally {
-    await client.end();
-  }
+    },
+    'causeloop-bootstrap',
+  );
 }
 
 async function ensureRole(client: Client, role: string, attributes: string, password: string): Promise<void> {

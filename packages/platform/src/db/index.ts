@@ -4,3 +4,4 @@ export { createPool, type PoolOptions } from './create-pool.js';
 export { runMigrations, type MigrateOptions, type MigrateResult } from './migrate.js';
 export { migrationsDirectory } from './migrations-directory.js';
 export { withTenant, type TenantClient } from './with-tenant.js';
+export { withClient } from './with-client.js';

@@ -1,7 +1,8 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { CauseloopError } from '../errors/causeloop-error.js';
 import type { Logger } from '../log/create-logger.js';
 import { readMigrationFiles, type MigrationFile } from './read-migration-files.js';
+import { withClient } from './with-client.js';
 
 export interface MigrateOptions {
   /** A connection as the owner role (`DATABASE_OWNER_URL`), never the app role. */
@@ -35,21 +36,18 @@ interface AppliedRow {
  */
 export async function runMigrations(options: MigrateOptions): Promise<MigrateResult> {
   const files = await readMigrationFiles(options.directory);
-  const client = new Client({ connectionString: options.connectionString, application_name: 'causeloop-migrate' });
-  // A connection lost mid-run surfaces through the failing query; this only keeps the
-  // 'error' event from crashing the process.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await client.query('select pg_catalog.pg_advisory_lock($1::bigint)', [migrationLockKey]);
-    try {
-      return { applied: await applyPending(client, files, options.logger) };
-    } finally {
-      await client.query('select pg_catalog.pg_advisory_unlock($1::bigint)', [migrationLockKey]);
-    }
-  } finally {
-    await client.end();
-  }
+  return withClient(
+    options.connectionString,
+    async (client) => {
+      await client.query('select pg_catalog.pg_advisory_lock($1::bigint)', [migrationLockKey]);
+      try {
+        return { applied: await applyPending(client, files, options.logger) };
+      } finally {
+        await client.query('select pg_catalog.pg_advisory_unlock($1::bigint)', [migrationLockKey]);
+      }
+    },
+    'causeloop-migrate',
+  );
 }
 
 async function applyPending(client: Client, files: readonly MigrationFile[], logger?: Logger): Promise<string[]> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Client, escapeIdentifier } from 'pg';
+import { escapeIdentifier } from 'pg';
 import { inject } from 'vitest';
 import { migrationsDirectory } from '../db/migrations-directory.js';
 import { runMigrations } from '../db/migrate.js';
+import { withClient } from '../db/with-client.js';
 import { withConnectionParts } from './connection-url.js';
 import type { TestPostgresContext } from './test-postgres-context.js';
 
@@ -60,11 +61,5 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
 }
 
 async function asAdmin(adminUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl, application_name: 'causeloop-test' });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await withClient(adminUrl, (client) => client.query(sql), 'causeloop-test');
 }

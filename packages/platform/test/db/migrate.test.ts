@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../src/db/migrate.js';
+import { withClient } from '../../src/db/with-client.js';
 import { migrationsDirectory } from '../../src/db/migrations-directory.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
 
@@ -24,14 +25,10 @@ async function copyOfMigrations(): Promise<string> {
 }
 
 async function recordedVersions(database: TestDatabase): Promise<string[]> {
-  const client = new Client({ connectionString: database.ownerUrl });
-  await client.connect();
-  try {
-    const result = await client.query<{ version: string }>('select version from schema_migrations order by version');
-    return result.rows.map((row) => row.version);
-  } finally {
-    await client.end();
-  }
+  const result = await withClient(database.ownerUrl, (client) =>
+    client.query<{ version: string }>('select version from schema_migrations order by version'),
+  );
+  return result.rows.map((row) => row.version);
 }
 
 beforeAll(async () => {
@@ -51,7 +48,7 @@ describe('runMigrations', () => {
   it('finds the repository migrations', () => {
     expect(allVersions.slice(0, 4)).toEqual([
       '0001_create_app_role',
-      '0002_create_app_current_tenant',
+      '0002_create_tenant_functions',
       '0003_create_workspaces',
       '0004_create_audit_log',
     ]);

@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withClient } from '../../src/db/with-client.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
 import { findRlsGaps, type RlsFindings } from './rls-findings.js';
 
@@ -11,22 +11,13 @@ let findings: RlsFindings;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  findings = await withAdmin(database, findRlsGaps);
+  findings = await withClient(database.adminUrl, findRlsGaps);
 });
 
 afterAll(async () => {
   await database?.drop();
 });
 
-async function withAdmin<T>(target: TestDatabase, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: target.adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('the migrated schema', () => {
   it('has the tenant root and the audit log among its tenant tables', () => {
@@ -73,7 +64,7 @@ describe('the checks themselves', () => {
   it('name every table and object of a deliberately broken schema', async () => {
     const broken = await createTestDatabase();
     try {
-      const gaps = await withAdmin(broken, async (client) => {
+      const gaps = await withClient(broken.adminUrl, async (client) => {
         await client.query(`
           create table leaky (id uuid, workspace_id uuid, code text unique, primary key (workspace_id, id));
           create table half (id uuid primary key, workspace_id uuid, leaky_id uuid);

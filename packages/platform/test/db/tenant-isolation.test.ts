@@ -1,7 +1,8 @@
-import { Client, type Pool } from 'pg';
+import type { Client, Pool } from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/create-pool.js';
+import { withClient } from '../../src/db/with-client.js';
 import { withTenant, type TenantClient } from '../../src/db/with-tenant.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
 import { seedAuditEntry, seedWorkspace } from './seed.js';
@@ -25,14 +26,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function asApp<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: database.appUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+function asApp<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(database.appUrl, fn);
 }
 
 describe('without a tenant', () => {
