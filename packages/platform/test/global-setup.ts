@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { bootstrapRoles } from '../src/db/bootstrap-roles.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../src/testing/start-embedded-postgres.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../src/embedded-postgres/start-embedded-postgres.js';
 import '../src/testing/test-postgres-context.js';
 
 /**

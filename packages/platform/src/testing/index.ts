@@ -5,5 +5,5 @@ export {
   startEmbeddedPostgres,
   type EmbeddedPostgresOptions,
   type EmbeddedPostgresServer,
-} from './start-embedded-postgres.js';
+} from '../embedded-postgres/start-embedded-postgres.js';
 export type { TestPostgresContext } from './test-postgres-context.js';
