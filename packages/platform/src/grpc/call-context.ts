@@ -45,3 +45,15 @@ export function requestIdFromContext(context: Context): string | undefined {
   const value = context.getValue(requestIdContextKey);
   return typeof value === 'string' ? value : undefined;
 }
+
+/**
+ * The deadline of the call being served. A handler's outgoing calls never outlive it: the
+ * client uses the earlier of its own deadline and this one, so a caller that gave up
+ * stops the whole chain of work it started.
+ */
+export const deadlineContextKey = createContextKey('causeloop.deadline');
+
+export function deadlineFromContext(context: Context): Date | undefined {
+  const value = context.getValue(deadlineContextKey);
+  return value instanceof Date ? value : undefined;
+}

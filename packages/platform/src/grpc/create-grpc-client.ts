@@ -8,9 +8,11 @@ import {
   type Interceptor,
   type ServiceError,
 } from '@grpc/grpc-js';
+import { context as otelContext } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/create-logger.js';
 import { createGrpcMetrics } from '../metrics/grpc-metrics.js';
+import { deadlineFromContext } from './call-context.js';
 import { defaultMaxMessageBytes } from './create-grpc-server.js';
 import { errorFromServiceError } from './error-mapping.js';
 import { createClientMetricsInterceptor } from './interceptors/client-metrics.js';
@@ -32,7 +34,7 @@ export interface GrpcClientOptions {
 }
 
 export interface GrpcCallOptions {
-  /** Overrides the client's default deadline for this call. */
+  /** Overrides the client's default deadline for this call (a served call's deadline still caps it). */
   readonly deadlineMs?: number;
   /** Aborting cancels the call; it then rejects with `signal.reason`, as fetch does. */
   readonly signal?: AbortSignal;
@@ -95,7 +97,10 @@ export function createGrpcClient<S extends DescService>(service: S, options: Grp
         }
         const metadata = new Metadata();
         for (const [key, value] of Object.entries(callOptions.metadata ?? {})) metadata.set(key, value);
-        const deadline = new Date(Date.now() + (callOptions.deadlineMs ?? options.defaultDeadlineMs));
+        const own = Date.now() + (callOptions.deadlineMs ?? options.defaultDeadlineMs);
+        // Inside a handler, never outlive the call being served.
+        const inherited = deadlineFromContext(otelContext.active())?.getTime() ?? Infinity;
+        const deadline = new Date(Math.min(own, inherited));
         const onAbort = (): void => call.cancel();
         const call = client.makeUnaryRequest(
           definition.path,

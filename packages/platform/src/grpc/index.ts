@@ -1,5 +1,5 @@
 export type { CallContext, IncomingMetadata } from './call-context.js';
-export { requestIdContextKey, requestIdFromContext } from './call-context.js';
+export { deadlineContextKey, deadlineFromContext, requestIdContextKey, requestIdFromContext } from './call-context.js';
 export type { GrpcCallOptions, GrpcClient, GrpcClientOptions } from './create-grpc-client.js';
 export { createGrpcClient } from './create-grpc-client.js';
 export type { GrpcServer, GrpcServerOptions } from './create-grpc-server.js';

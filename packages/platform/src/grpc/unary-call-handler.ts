@@ -3,7 +3,7 @@ import type { Deadline, handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
 import { context as otelContext, propagation, trace, type Context } from '@opentelemetry/api';
 import { CauseloopError, isCauseloopError } from '../errors/causeloop-error.js';
 import type { Logger } from '../log/create-logger.js';
-import { createIncomingMetadata, requestIdContextKey, type CallContext } from './call-context.js';
+import { createIncomingMetadata, deadlineContextKey, requestIdContextKey, type CallContext } from './call-context.js';
 import { statusForError } from './error-mapping.js';
 import { metadataGetter } from './metadata-carrier.js';
 import { ensureRequestId } from './request-id.js';
@@ -49,7 +49,7 @@ export function createUnaryCallHandler(
     };
     const run = async (): Promise<Message> => create(method.output, await handler(call.request, callContext));
     otelContext
-      .with(handlerContext(call, requestId), run)
+      .with(handlerContext(call, requestId, deadline), run)
       .then(
         (response) => callback(null, response),
         (error: unknown) => {
@@ -68,12 +68,18 @@ export function createUnaryCallHandler(
  * The OpenTelemetry context the handler runs in. When gRPC instrumentation is loaded it has
  * already started a server span (child of the caller's) and made it active; keep that.
  * Otherwise extract the caller's `traceparent` ourselves, so the handler's log lines (and
- * its outgoing calls) still carry the caller's trace id.
+ * its outgoing calls) still carry the caller's trace id. The request id and deadline ride
+ * along, so outgoing calls forward the one and never outlive the other.
  */
-function handlerContext(call: ServerUnaryCall<Message, Message>, requestId: string): Context {
+function handlerContext(
+  call: ServerUnaryCall<Message, Message>,
+  requestId: string,
+  deadline: Date | undefined,
+): Context {
   const active = otelContext.active();
   const parent = trace.getSpan(active) === undefined ? propagation.extract(active, call.metadata, metadataGetter) : active;
-  return parent.setValue(requestIdContextKey, requestId);
+  const withRequestId = parent.setValue(requestIdContextKey, requestId);
+  return deadline === undefined ? withRequestId : withRequestId.setValue(deadlineContextKey, deadline);
 }
 
 function deadlineDate(deadline: Deadline): Date | undefined {
