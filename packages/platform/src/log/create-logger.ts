@@ -27,6 +27,9 @@ export function createLogger(options: LoggerOptions): Logger {
         level: (label) => ({ level: label }),
         log: (object) => redactSecretKeys(object) as Record<string, unknown>,
       },
+      // Errors are serialized (then redacted) by the log formatter above, which runs
+      // first; pino's own `err` serializer would turn that result into a bare "Object".
+      serializers: { err: (value: unknown) => value },
       redact: { paths: [...redactedPaths], censor: redactionCensor },
       mixin: traceFields,
     },

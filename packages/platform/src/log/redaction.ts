@@ -1,3 +1,5 @@
+import { stdSerializers } from 'pino';
+
 /**
  * Paths pino censors before a line is written. Tokens and secrets travel under these
  * names (headers, gRPC metadata, config, request bodies); anything matching is replaced,
@@ -46,6 +48,9 @@ const secretKeySuffixes = ['_encrypted', '_secret', '_token', 'password', 'Secre
  */
 export function redactSecretKeys(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
+  // An error's message and stack are not enumerable: serialize it as pino would (type,
+  // message, stack, cause), then redact what that holds.
+  if (value instanceof Error) return redactSecretKeys({ ...stdSerializers.err(value) }, depth + 1);
   if (Array.isArray(value)) return value.map((item) => redactSecretKeys(item, depth + 1));
   const copy: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(value)) {

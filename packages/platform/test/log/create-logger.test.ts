@@ -44,6 +44,20 @@ describe('createLogger', () => {
     expect(lines()[0]).toMatchObject({ trace_id: spanContext.traceId, span_id: spanContext.spanId });
   });
 
+  it('logs errors with their type, message and stack, secret fields redacted', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'auth', destination: stream });
+    const error = Object.assign(new Error('connection refused', { cause: new Error('ECONNREFUSED') }), {
+      access_token: 'leak7',
+    });
+    logger.error({ err: error }, 'call failed');
+    const entry = lines()[0]?.['err'] as Record<string, unknown>;
+    expect(entry).toMatchObject({ type: 'Error', message: expect.stringContaining('connection refused') });
+    expect(String(entry['stack'])).toContain('create-logger.test.ts');
+    expect(JSON.stringify(entry)).toContain('ECONNREFUSED');
+    expect(JSON.stringify(entry)).not.toContain('leak7');
+  });
+
   it('keeps tokens and secrets out of every line', () => {
     const { stream, lines } = captureLines();
     const logger = createLogger({ service: 'gateway', destination: stream });
