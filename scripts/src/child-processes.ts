@@ -23,7 +23,13 @@ const colours = [36, 35, 33, 32, 34, 91];
  * The local runner's child processes, each line of their output prefixed with the
  * service name so five services can share one terminal.
  */
-export function createChildren(): Children {
+export function createChildren(
+  output: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; colour: boolean } = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    colour: process.stdout.isTTY,
+  },
+): Children {
   const running = new Map<string, ChildProcess>();
   let stopping = false;
   let reportExit: (exit: { name: string; code: number | null; signal: NodeJS.Signals | null }) => void = () => {};
@@ -32,7 +38,7 @@ export function createChildren(): Children {
   });
   const width = 12;
 
-  function pipe(stream: NodeJS.ReadableStream | null, prefix: string, target: NodeJS.WriteStream): void {
+  function pipe(stream: NodeJS.ReadableStream | null, prefix: string, target: NodeJS.WritableStream): void {
     if (stream === null) return;
     createInterface({ input: stream }).on('line', (line) => target.write(`${prefix} ${line}\n`));
   }
@@ -41,11 +47,11 @@ export function createChildren(): Children {
     start(spec) {
       const colour = colours[running.size % colours.length] ?? 36;
       const label = spec.name.padEnd(width);
-      const prefix = process.stdout.isTTY ? `\u001b[${colour}m${label}|\u001b[0m` : `${label}|`;
+      const prefix = output.colour ? `\u001b[${colour}m${label}|\u001b[0m` : `${label}|`;
       const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
       running.set(spec.name, child);
-      pipe(child.stdout, prefix, process.stdout);
-      pipe(child.stderr, prefix, process.stderr);
+      pipe(child.stdout, prefix, output.stdout);
+      pipe(child.stderr, prefix, output.stderr);
       child.on('exit', (code, signal) => {
         running.delete(spec.name);
         if (!stopping) reportExit({ name: spec.name, code, signal });
