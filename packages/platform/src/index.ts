@@ -15,3 +15,4 @@ export * from './grpc/index.js';
 export * from './db/index.js';
 export * from './runtime/create-service-runtime.js';
 export * from './runtime/serve.js';
+export * from './crypto/index.js';

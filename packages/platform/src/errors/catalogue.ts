@@ -28,6 +28,7 @@ export const errorCatalogue = {
   unimplemented: { grpc: GrpcStatus.UNIMPLEMENTED, title: 'Not implemented' },
   deadline_exceeded: { grpc: GrpcStatus.DEADLINE_EXCEEDED, title: 'Deadline exceeded' },
   unavailable: { grpc: GrpcStatus.UNAVAILABLE, title: 'Service unavailable' },
+  decryption_failed: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, title: 'Decryption failed' },
   tenant_not_set: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 500, title: 'Tenant context missing' },
   config_invalid: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 500, title: 'Invalid configuration' },
   database_role_unsafe: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 500, title: 'Unsafe database role' },

@@ -1,0 +1,16 @@
+export { encodeAssociatedData } from './associated-data.js';
+export {
+  commitmentBytes,
+  keyBytes,
+  nonceBytes,
+  open,
+  OpenFailure,
+  prepareKey,
+  seal,
+  sealOverheadBytes,
+  tagBytes,
+  type OpenFailureReason,
+  type OpenOptions,
+  type PreparedKey,
+  type SealOptions,
+} from './committing-aead.js';
