@@ -1,10 +1,17 @@
 // `npm run bench`: every figure is printed beside a baseline measured in the same run, on
 // the same machine, so numbers from different machines are never compared. Never part of
 // `npm test`.
+import { benchCryptoGrpc } from './crypto-grpc-bench.js';
+import { benchEnvelope } from './envelope-bench.js';
 import { benchGrpc } from './grpc-bench.js';
 import { benchTenant } from './tenant-bench.js';
 
-const sections: Record<string, () => Promise<void>> = { grpc: benchGrpc, tenant: benchTenant };
+const sections: Record<string, () => Promise<void>> = {
+  grpc: benchGrpc,
+  tenant: benchTenant,
+  envelope: benchEnvelope,
+  crypto: benchCryptoGrpc,
+};
 const selected = process.argv.slice(2);
 const unknown = selected.filter((name) => !(name in sections));
 if (unknown.length > 0) {

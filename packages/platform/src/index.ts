@@ -16,3 +16,4 @@ export * from './db/index.js';
 export * from './runtime/create-service-runtime.js';
 export * from './runtime/serve.js';
 export * from './crypto/index.js';
+export * from './envelope/index.js';

@@ -12,3 +12,7 @@ export function createMetricsRegistry(options: { service: string }): Registry {
   collectDefaultMetrics({ register: registry });
   return registry;
 }
+
+// Services declare their domain metrics with these, so prom-client stays one dependency of
+// the platform rather than one per service.
+export { Counter, Gauge, Histogram } from 'prom-client';

@@ -7,3 +7,4 @@ export {
   type EmbeddedPostgresServer,
 } from '../embedded-postgres/start-embedded-postgres.js';
 export type { TestPostgresContext } from './test-postgres-context.js';
+export { seedWorkspace } from './seed-workspace.js';

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../src/db/create-pool.js';
 import { withClient } from '../../src/db/with-client.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
 import { findRlsGaps, type RlsFindings } from './rls-findings.js';
+import { seedWorkspace } from './seed.js';
 
 // Catalog checks over the fully migrated schema: every later migration that adds a tenant
 // table is held to DESIGN §4 by these, without anyone having to remember a test.
@@ -18,10 +20,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-
 describe('the migrated schema', () => {
   it('has the tenant root and the audit log among its tenant tables', () => {
-    expect(findings.tenantTables).toEqual(expect.arrayContaining(['workspaces', 'audit_log']));
+    expect(findings.tenantTables).toEqual(expect.arrayContaining(['workspaces', 'audit_log', 'workspace_keys']));
   });
 
   it('ENABLEs and FORCEs row-level security on every tenant table', () => {
@@ -60,6 +61,26 @@ describe('the migrated schema', () => {
   });
 });
 
+describe('the operator listing (workspaces_operator_select)', () => {
+  it('lets the owner list every workspace while the app role without the GUC still sees none', async () => {
+    const pool = createPool({ connectionString: database.appUrl, applicationName: 'rls-coverage-test', max: 2 });
+    let ids: string[];
+    try {
+      ids = [await seedWorkspace(pool, 'Listed A'), await seedWorkspace(pool, 'Listed B')];
+      expect((await pool.query('select id from workspaces')).rowCount).toBe(0);
+    } finally {
+      await pool.end();
+    }
+    await withClient(database.ownerUrl, async (owner) => {
+      const listed = (await owner.query<{ id: string }>('select id from workspaces')).rows.map((row) => row.id);
+      expect(listed).toEqual(expect.arrayContaining(ids));
+      // Only listing: the owner still cannot read other tenant tables, or change workspaces, unscoped.
+      expect((await owner.query('select * from workspace_keys')).rowCount).toBe(0);
+      expect((await owner.query(`update workspaces set name = 'x'`)).rowCount).toBe(0);
+    });
+  });
+});
+
 describe('the checks themselves', () => {
   it('name every table and object of a deliberately broken schema', async () => {
     const broken = await createTestDatabase();
@@ -71,6 +92,9 @@ describe('the checks themselves', () => {
           alter table half enable row level security;
           create policy half_select on half for select using (workspace_id = (select app_current_tenant()));
           create policy half_everyone on half for all using (true);
+          create policy half_owner_select on half for select to causeloop_owner using (true);
+          create policy workspaces_owner_all on workspaces for all to causeloop_owner using (true);
+          create policy workspaces_both_select on workspaces for select to causeloop_owner, causeloop_app using (true);
           alter table half add foreign key (workspace_id, leaky_id) references leaky (workspace_id, id);
           create table loose (workspace_id uuid, leaky_id uuid);
           alter table leaky add unique (workspace_id, id);
@@ -97,7 +121,13 @@ describe('the checks themselves', () => {
         expect.stringMatching(/^leaky lacks SELECT using/),
         expect.stringMatching(/^loose lacks/),
       ]);
-      expect(gaps.unscopedPolicies).toEqual(['half.half_everyone']);
+      // The migrated workspaces_operator_select is accepted; look-alikes are not.
+      expect(gaps.unscopedPolicies.sort()).toEqual([
+        'half.half_everyone',
+        'half.half_owner_select',
+        'workspaces.workspaces_both_select',
+        'workspaces.workspaces_owner_all',
+      ]);
       expect(gaps.indexesNotLedByTenant).toEqual([
         'half.half_pkey (leads with id)',
         'leaky.leaky_code_key (leads with code)',

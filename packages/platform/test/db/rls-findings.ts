@@ -28,7 +28,10 @@ export interface RlsFindings {
   readonly withoutForcedRls: string[];
   /** Tables missing a tenant-scoped policy for some command. */
   readonly withoutPolicies: string[];
-  /** Permissive policies that do not compare with app_current_tenant() (they are OR-ed). */
+  /**
+   * Permissive policies that do not compare with app_current_tenant() (they are OR-ed),
+   * except the owner's read of the tenant root that operator jobs list workspaces with.
+   */
   readonly unscopedPolicies: string[];
   /** Indexes and primary/unique/exclusion constraints not led by the tenant key. */
   readonly indexesNotLedByTenant: string[];
@@ -70,7 +73,7 @@ export async function findRlsGaps(client: Client): Promise<RlsFindings> {
       .map((table) => `${table.name} (enabled=${table.rls}, forced=${table.force})`),
     withoutPolicies: tables.flatMap((table) => missingPolicies(table, policies)),
     unscopedPolicies: policies
-      .filter((policy) => policy.permissive)
+      .filter((policy) => policy.permissive && !isOperatorListing(policy))
       .filter((policy) =>
         [policy.qual, policy.with_check].some(
           (expression) => expression !== null && !expression.includes('app_current_tenant()'),
@@ -99,6 +102,20 @@ export async function findRlsGaps(client: Client): Promise<RlsFindings> {
       )
       .map((row) => (row.kind === 'm' ? `${row.name} (materialized view)` : row.name)),
   };
+}
+
+/**
+ * The one unscoped policy allowed (migration 0005): SELECT on `workspaces` for
+ * `causeloop_owner` alone, so operator jobs can enumerate tenants. Any other role, command
+ * or table, or the app role listed beside the owner, is still an unscoped policy.
+ */
+function isOperatorListing(policy: PolicyRow): boolean {
+  return (
+    policy.table_name === 'workspaces' &&
+    policy.cmd === 'SELECT' &&
+    policy.roles.length === 1 &&
+    policy.roles[0] === 'causeloop_owner'
+  );
 }
 
 function missingPolicies(table: TenantTable, policies: readonly PolicyRow[]): string[] {

@@ -1,13 +1,7 @@
+export { seedWorkspace } from '../../src/testing/seed-workspace.js';
 import type { Pool } from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { withTenant } from '../../src/db/with-tenant.js';
-
-/** Creates a workspace as the app role: inserting the root row needs the GUC set to its id. */
-export async function seedWorkspace(pool: Pool, name: string): Promise<string> {
-  const id = uuidv7();
-  await withTenant(pool, id, (client) => client.query('insert into workspaces (id, name) values ($1, $2)', [id, name]));
-  return id;
-}
 
 /** Appends one audit entry to `workspaceId`'s log as the app role and returns its id. */
 export async function seedAuditEntry(pool: Pool, workspaceId: string, action = 'workspace.renamed'): Promise<string> {
