@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
 import { createGrpcClient, open, prepareKey } from '@causeloop/platform';
+import { startServiceProcess, type ServiceProcess } from '@causeloop/platform/service-process';
 import { measure, report, type Measurement } from './measure.js';
 
 const batchSize = 500;
@@ -25,7 +24,7 @@ const cryptoMain = path.join(repositoryRoot, 'services/crypto/dist/main.js');
 export async function benchCryptoGrpc(): Promise<void> {
   const keks = [randomBytes(32), randomBytes(32)];
   const service = await startCryptoProcess(keks.map((key, index) => `${index + 1}:${key.toString('base64')}`).join(','));
-  const client = createGrpcClient(CryptoService, { address: service.address, defaultDeadlineMs: 30_000 });
+  const client = createGrpcClient(CryptoService, { address: service.grpcAddress, defaultDeadlineMs: 30_000 });
   try {
     const workspaceIds = Array.from({ length: batchSize }, () => randomUUID());
     const generated = await Promise.all(workspaceIds.map((workspaceId) => client.generateDataKey({ workspaceId })));
@@ -73,39 +72,12 @@ export async function benchCryptoGrpc(): Promise<void> {
   }
 }
 
-async function startCryptoProcess(masterKey: string): Promise<{ address: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [cryptoMain], {
+async function startCryptoProcess(masterKey: string): Promise<ServiceProcess> {
+  return startServiceProcess({
+    main: cryptoMain,
     cwd: repositoryRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      // As deployed: info, so each call's access-log line is part of the cost measured.
-      LOG_LEVEL: 'info',
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      OPS_PORT: '0',
-      CAUSELOOP_MASTER_KEY: masterKey,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // As deployed: info, so each call's access-log line is part of the cost measured.
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'info', CAUSELOOP_MASTER_KEY: masterKey },
+    keepLines: false,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (typeof entry['grpc_port'] === 'number') resolve(entry['grpc_port']);
-    });
-    void exited.then(() => reject(new Error('the crypto service exited before it listened (is services/crypto built?)')));
-  });
-  // Stop parsing (it would compete with the client for this core) but keep draining the
-  // access log, or a full pipe would stall the service.
-  lines.close();
-  child.stdout!.resume();
-  return {
-    address: `127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }

@@ -8,3 +8,9 @@ export {
 } from '../embedded-postgres/start-embedded-postgres.js';
 export type { TestPostgresContext } from './test-postgres-context.js';
 export { seedWorkspace } from './seed-workspace.js';
+export {
+  runServiceProcessToExit,
+  startServiceProcess,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+} from './start-service-process.js';

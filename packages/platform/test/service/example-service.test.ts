@@ -1,71 +1,34 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { EchoService } from '@causeloop/proto/causeloop/testing/v1/echo_pb.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGrpcClient, isCauseloopError } from '../../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
+import {
+  createTestDatabase,
+  runServiceProcessToExit,
+  startServiceProcess,
+  type ServiceProcess,
+  type TestDatabase,
+} from '../../src/testing/index.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
 const fixture = path.join(repositoryRoot, 'packages/platform/test/fixtures/echo-service.ts');
 const HealthClient = makeGenericClientConstructor(healthService, 'Health');
 
-interface RunningService {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  readonly exited: Promise<number | null>;
-  readonly grpcAddress: string;
-  readonly opsUrl: string;
-}
-
-/** Output and exit of a service process that is expected to fail at start-up. */
-async function runToExit(environment: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawnService(environment);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, output };
-}
-
-function spawnService(environment: Record<string, string>): ChildProcess {
-  // Runs from the built packages (`tsc -b`, which `npm test` runs first), with tracing
-  // registered the way the image starts every service.
-  return spawn(process.execPath, ['--import', '@causeloop/platform/tracing/register', fixture], {
-    cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', OPS_PORT: '0', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function startService(environment: Record<string, string>): Promise<RunningService> {
-  const child = spawnService(environment);
-  const lines: Record<string, unknown>[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      lines.push(entry);
-      if (entry['message'] === 'echo service ready') resolve(entry);
-    });
-    void exited.then((code) => reject(new Error(`service exited with ${code} before it was ready\n${stderr}`)));
-  });
-  const entry = await ready;
-  return {
-    child,
-    lines,
-    exited,
-    grpcAddress: `127.0.0.1:${String(entry['grpc_port'])}`,
-    opsUrl: `http://127.0.0.1:${String(entry['ops_port'])}`,
-  };
-}
+const service = (environment: Record<string, string>) => ({
+  main: fixture,
+  cwd: repositoryRoot,
+  // Tracing registered the way the image starts every service; run from the built
+  // packages (`tsc -b`, which `npm test` runs first).
+  execArgv: ['--import', '@causeloop/platform/tracing/register'],
+  env: environment,
+});
+const startService = (environment: Record<string, string>) => startServiceProcess(service(environment));
+const runToExit = (environment: Record<string, string>) => runServiceProcessToExit(service(environment));
 
 function healthStatus(address: string): Promise<string> {
   const client = new HealthClient(address, credentials.createInsecure());
@@ -78,7 +41,7 @@ function healthStatus(address: string): Promise<string> {
 
 describe('a service built on the platform, as a real process', () => {
   let database: TestDatabase;
-  let running: RunningService | undefined;
+  let running: ServiceProcess | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase();

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
 import { createGrpcClient } from '@causeloop/platform';
+import { runServiceProcessToExit, startServiceProcess } from '@causeloop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { developmentMasterKey } from '../../src/development-key.js';
 
@@ -14,22 +13,12 @@ const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
 const main = path.join(repositoryRoot, 'services/crypto/dist/main.js');
 const key = (): string => randomBytes(32).toString('base64');
 
-function spawnCrypto(environment: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [main], {
-    cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', OPS_PORT: '0', LOG_LEVEL: 'info', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function runToExit(environment: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawnCrypto(environment);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, output };
-}
+const crypto = (environment: Record<string, string>) => ({
+  main,
+  cwd: repositoryRoot,
+  env: { LOG_LEVEL: 'info', ...environment },
+});
+const runToExit = (environment: Record<string, string>) => runServiceProcessToExit(crypto(environment));
 
 describe('the crypto service as a real process', () => {
   let directory: string;
@@ -42,28 +31,22 @@ describe('the crypto service as a real process', () => {
 
   it('starts with a keyring, logs versions and fingerprints only, is ready and serves', async () => {
     const [k1, k2] = [key(), key()];
-    const child = spawnCrypto({ CAUSELOOP_MASTER_KEY: `1:${k1}\n2:${k2}`, CAUSELOOP_MASTER_KEY_PRIMARY: '1' });
-    const lines: string[] = [];
+    const running = await startServiceProcess(
+      crypto({ CAUSELOOP_MASTER_KEY: `1:${k1}\n2:${k2}`, CAUSELOOP_MASTER_KEY_PRIMARY: '1' }),
+    );
     try {
-      const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          lines.push(line);
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          if (entry['message'] === 'crypto service ready') resolve(entry);
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${lines.join('\n')}`)));
-      });
-      const response = await fetch(`http://127.0.0.1:${String(ready['ops_port'])}/ready`);
+      const response = await fetch(`${running.opsUrl}/ready`);
       expect(await response.json()).toEqual({ status: 'ready', checks: { 'self-test': 'ok' } });
-      const client = createGrpcClient(CryptoService, { address: `127.0.0.1:${String(ready['grpc_port'])}`, defaultDeadlineMs: 5_000 });
+      const client = createGrpcClient(CryptoService, { address: running.grpcAddress, defaultDeadlineMs: 5_000 });
       expect((await client.getKeyringStatus({})).primaryVersion).toBe(1);
       client.close();
-      const loaded = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry['message'] === 'keyring loaded');
+      const loaded = running.lines.find((entry) => entry['message'] === 'keyring loaded');
       expect(loaded?.['keyring']).toMatchObject({ primary_version: 1, versions: [{ version: 1 }, { version: 2 }] });
-      expect(lines.join('\n')).not.toContain(k1);
-      expect(lines.join('\n')).not.toContain(k2);
+      const output = JSON.stringify(running.lines);
+      expect(output).not.toContain(k1);
+      expect(output).not.toContain(k2);
     } finally {
-      child.kill('SIGKILL');
+      running.child.kill('SIGKILL');
     }
   });
 
@@ -71,39 +54,23 @@ describe('the crypto service as a real process', () => {
     const file = path.join(directory, 'reloaded');
     const k1 = key();
     await writeFile(file, `1:${k1}\n`);
-    const child = spawnCrypto({ CAUSELOOP_MASTER_KEY_FILE: file, CAUSELOOP_MASTER_KEY_RELOAD_MS: '100' });
+    const running = await startServiceProcess(crypto({ CAUSELOOP_MASTER_KEY_FILE: file, CAUSELOOP_MASTER_KEY_RELOAD_MS: '100' }));
     try {
-      const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          if (entry['message'] === 'crypto service ready') resolve(entry);
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-      });
-      const client = createGrpcClient(CryptoService, { address: `127.0.0.1:${String(ready['grpc_port'])}`, defaultDeadlineMs: 5_000 });
+      const client = createGrpcClient(CryptoService, { address: running.grpcAddress, defaultDeadlineMs: 5_000 });
       expect((await client.getKeyringStatus({})).primaryVersion).toBe(1);
       await writeFile(file, `1:${k1}\n2:${key()}\n`);
       await expect.poll(async () => (await client.getKeyringStatus({})).primaryVersion, { timeout: 5_000 }).toBe(2);
-      const metrics = await (await fetch(`http://127.0.0.1:${String(ready['ops_port'])}/metrics`)).text();
+      const metrics = await (await fetch(`${running.opsUrl}/metrics`)).text();
       expect(metrics).toMatch(/causeloop_crypto_keyring_reloads_total\{outcome="updated",service="crypto"\} 1/);
       client.close();
     } finally {
-      child.kill('SIGKILL');
+      running.child.kill('SIGKILL');
     }
   });
 
   it('accepts the development key under NODE_ENV=development', async () => {
-    const child = spawnCrypto({ NODE_ENV: 'development', CAUSELOOP_MASTER_KEY: developmentMasterKey });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          if (line.includes('"crypto service ready"')) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-      });
-    } finally {
-      child.kill('SIGKILL');
-    }
+    const running = await startServiceProcess(crypto({ NODE_ENV: 'development', CAUSELOOP_MASTER_KEY: developmentMasterKey }));
+    running.child.kill('SIGKILL');
   });
 
   const good = key();
