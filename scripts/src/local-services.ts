@@ -24,6 +24,19 @@ export const localServices: readonly LocalService[] = [
   { name: 'api-gateway', httpPort: 8080, opsPort: 9090, env: () => ({}) },
 ];
 
+/**
+ * The services shifted by `offset` ports (CAUSELOOP_PORT_OFFSET), so a second install or
+ * a test run can sit beside one that uses the defaults.
+ */
+export function withPortOffset(services: readonly LocalService[], offset: number): LocalService[] {
+  return services.map((service) => {
+    const shifted: LocalService = { ...service, opsPort: service.opsPort + offset };
+    if (service.grpcPort !== undefined) Object.assign(shifted, { grpcPort: service.grpcPort + offset });
+    if (service.httpPort !== undefined) Object.assign(shifted, { httpPort: service.httpPort + offset });
+    return shifted;
+  });
+}
+
 /** `<SERVICE>_GRPC_ADDR` for every gRPC service, so each finds its downstreams. */
 export function downstreamAddresses(services: readonly LocalService[]): Record<string, string> {
   const addresses: Record<string, string> = {};

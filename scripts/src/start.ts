@@ -8,7 +8,7 @@ import { createChildren } from './child-processes.js';
 import { demoWorkspace, seedDemoData } from './demo-data.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { prepareLocalDatabase } from './local-database.js';
-import { downstreamAddresses, localServices } from './local-services.js';
+import { downstreamAddresses, localServices, withPortOffset } from './local-services.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 /** Children get SIGTERM, then SIGKILL after this; the whole stop stays under 10 s. */
@@ -17,6 +17,7 @@ const childGraceMs = 7_000;
 const config = loadConfig({
   stateDirectory: env.string('CAUSELOOP_HOME', { default: path.join(repositoryRoot, '.causeloop') }),
   postgresPort: env.port('CAUSELOOP_POSTGRES_PORT', { default: 54329 }),
+  portOffset: env.integer('CAUSELOOP_PORT_OFFSET', { default: 0, min: 0, max: 10_000 }),
   logLevel: env.oneOf('LOG_LEVEL', logLevels, { default: 'info' }),
 });
 const logger = createLogger({ service: 'runner', level: config.logLevel });
@@ -35,7 +36,7 @@ const database = await prepareLocalDatabase({
 });
 await seedDemoData(database.appUrl);
 
-const present = localServices.filter((service) =>
+const present = withPortOffset(localServices, config.portOffset).filter((service) =>
   existsSync(path.join(repositoryRoot, 'services', service.name, 'dist/main.js')),
 );
 const children = createChildren();

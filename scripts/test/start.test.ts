@@ -57,11 +57,21 @@ describe('npm start (the local runner)', () => {
     const home = await mkdtemp(path.join(tmpdir(), 'causeloop-home-'));
     scratch.push(home);
     const port = await findFreePort();
-    const environment = { CAUSELOOP_HOME: home, CAUSELOOP_POSTGRES_PORT: String(port) };
+    // Services on their default ports shifted, so a developer's own npm start can keep running.
+    const offset = 1_000 + Math.floor(Math.random() * 5_000);
+    const environment = { CAUSELOOP_HOME: home, CAUSELOOP_POSTGRES_PORT: String(port), CAUSELOOP_PORT_OFFSET: String(offset) };
 
     const first = startRunner(environment);
     await waitForOutput(first, 'Press Ctrl-C to stop.', 90_000);
     expect(first.output()).toContain('migrations applied');
+
+    // Every service built in this checkout runs, with the secrets it needs, and is ready.
+    expect(first.output()).toContain(`crypto     grpc 127.0.0.1:${50054 + offset}`);
+    await expect
+      .poll(async () => (await fetch(`http://127.0.0.1:${9094 + offset}/ready`).catch(() => undefined))?.status, {
+        timeout: 10_000,
+      })
+      .toBe(200);
 
     const secretsFile = path.join(home, 'secrets.json');
     expect((await stat(secretsFile)).mode & 0o777).toBe(0o600);
