@@ -17,3 +17,4 @@ export * from './runtime/create-service-runtime.js';
 export * from './runtime/serve.js';
 export * from './crypto/index.js';
 export * from './envelope/index.js';
+export * from './ids/uuid.js';

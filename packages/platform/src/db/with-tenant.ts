@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { CauseloopError } from '../errors/causeloop-error.js';
+import { isUuid } from '../ids/uuid.js';
 
 /**
  * What a tenant callback may do with its connection: run queries. It cannot release the
@@ -9,7 +10,6 @@ export interface TenantClient {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Runs `fn` in one transaction scoped to `workspaceId`: BEGIN, set the transaction-local
@@ -54,7 +54,7 @@ function assertWorkspaceId(workspaceId: string): void {
   if (typeof workspaceId !== 'string' || workspaceId === '') {
     throw new CauseloopError('tenant_not_set', 'tenant work needs a workspace id; refusing to run unscoped');
   }
-  if (!uuidPattern.test(workspaceId)) {
+  if (!isUuid(workspaceId)) {
     throw new CauseloopError('invalid_argument', 'workspace id is not a UUID; refusing to run unscoped');
   }
 }

@@ -4,6 +4,7 @@ import { keyBytes, prepareKey, type PreparedKey } from '../crypto/committing-aea
 import type { TenantClient } from '../db/with-tenant.js';
 import { CauseloopError, isCauseloopError } from '../errors/causeloop-error.js';
 import type { GrpcClient } from '../grpc/create-grpc-client.js';
+import { canonicalUuid } from '../ids/uuid.js';
 import { openColumnValue, readColumnHeader, sealColumnValue, type ColumnLocation } from './column-ciphertext.js';
 import { createDekCache, type DekCacheOptions } from './dek-cache.js';
 import { DecryptFailure } from './decrypt-failure.js';
@@ -194,5 +195,7 @@ export function createEnvelope(options: EnvelopeOptions): Envelope {
 
 /** One spelling per workspace for cache keys, AAD and queries (UUIDs compare case-insensitively). */
 function canonical(workspaceId: string): string {
-  return workspaceId.toLowerCase();
+  const canonicalId = canonicalUuid(workspaceId);
+  if (canonicalId === undefined) throw new CauseloopError('invalid_argument', 'workspace id is not a UUID');
+  return canonicalId;
 }

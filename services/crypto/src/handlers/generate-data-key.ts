@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { keyBytes } from '@causeloop/platform';
+import { canonicalUuid, keyBytes } from '@causeloop/platform';
 import { wrapDataKey } from '../keyring/wrapped-key.js';
-import { canonicalWorkspaceId, invalidWorkspaceId } from '../workspace-id.js';
+import { invalidWorkspaceId } from '../workspace-id.js';
 import type { CryptoServiceImpl, HandlerDeps } from './handler-deps.js';
 
 /** GenerateDataKey: 32 fresh random bytes, wrapped by the primary KEK for one workspace. */
@@ -9,7 +9,7 @@ export function generateDataKey({ keyring, metrics }: HandlerDeps): CryptoServic
   return async (request) => {
     const done = metrics.duration.startTimer({ operation: 'generate' });
     try {
-      const workspaceId = canonicalWorkspaceId(request.workspaceId);
+      const workspaceId = canonicalUuid(request.workspaceId);
       if (workspaceId === undefined) {
         metrics.operations.inc({ operation: 'generate', outcome: 'invalid_argument' });
         throw invalidWorkspaceId();

@@ -1,7 +1,7 @@
+import { canonicalUuid } from '@causeloop/platform';
 import type { Keyring } from '../keyring/keyring.js';
 import { unwrapDataKey, wrapDataKey, type UnwrapFailureReason } from '../keyring/wrapped-key.js';
 import type { CryptoMetrics, CryptoOperation, OperationOutcome } from '../metrics.js';
-import { canonicalWorkspaceId } from '../workspace-id.js';
 
 /** The outcome of one key, shared by the single and the batch handlers. */
 export type ItemOutcome<T> =
@@ -15,7 +15,7 @@ export interface KeyOnKek {
 }
 
 export function unwrapItem(keyring: Keyring, workspaceId: string, wrapped: Uint8Array): ItemOutcome<KeyOnKek> {
-  const workspace = canonicalWorkspaceId(workspaceId);
+  const workspace = canonicalUuid(workspaceId);
   if (workspace === undefined) return { ok: false, code: 'invalid_argument' };
   try {
     const { dataKey, kekVersion } = unwrapDataKey(keyring, workspace, wrapped);
@@ -27,7 +27,7 @@ export function unwrapItem(keyring: Keyring, workspaceId: string, wrapped: Uint8
 
 /** Moves a key onto the primary; a key already there is returned as it came (after it unwrapped). */
 export function rewrapItem(keyring: Keyring, workspaceId: string, wrapped: Uint8Array): ItemOutcome<KeyOnKek> {
-  const workspace = canonicalWorkspaceId(workspaceId);
+  const workspace = canonicalUuid(workspaceId);
   if (workspace === undefined) return { ok: false, code: 'invalid_argument' };
   let unwrapped;
   try {
