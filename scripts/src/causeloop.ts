@@ -2,16 +2,27 @@
 //   kek status                 the crypto service's keyring (versions, primary, fingerprints)
 //   kek generate <version>     a new KEK entry to add to CAUSELOOP_MASTER_KEY
 //   kek rotate [--batch-size N]  rewrap every stored data key onto the primary KEK
+//   db migrate                 apply db/migrations as the owner (the chart's pre-install Job)
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import { createGrpcClient, createPool, env, loadConfig, optional } from '@causeloop/platform';
+import {
+  createGrpcClient,
+  createLogger,
+  createPool,
+  env,
+  loadConfig,
+  migrationsDirectory,
+  optional,
+  runMigrations,
+} from '@causeloop/platform';
 import { generateKekEntry } from './kek/generate-kek.js';
 import { rotateDataKeys } from './kek/rotate-data-keys.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
-const usage = `usage: npm run causeloop -- kek status | kek generate <version> | kek rotate [--batch-size N]`;
+const usage =
+  'usage: npm run causeloop -- kek status | kek generate <version> | kek rotate [--batch-size N] | db migrate';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -39,6 +50,12 @@ function ownerUrl(): string {
 }
 
 async function main(): Promise<void> {
+  if (area === 'db' && command === 'migrate') {
+    const logger = createLogger({ service: 'migrate' });
+    const { applied } = await runMigrations({ connectionString: ownerUrl(), directory: migrationsDirectory(), logger });
+    logger.info({ applied }, applied.length === 0 ? 'database schema is up to date' : 'migrations applied');
+    return;
+  }
   if (area !== 'kek') throw new Error(usage);
   if (command === 'generate') {
     console.log(generateKekEntry(Number(argument)));
