@@ -9,7 +9,12 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'services/*/test/**/*.test.ts',
+      'scripts/test/**/*.test.ts',
+      'charts/*/test/**/*.test.ts',
+    ],
     globalSetup: ['packages/platform/test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
