@@ -18,3 +18,4 @@ export * from './runtime/serve.js';
 export * from './crypto/index.js';
 export * from './envelope/index.js';
 export * from './ids/uuid.js';
+export * from './identity/index.js';

@@ -14,3 +14,10 @@ export {
   type ServiceProcess,
   type ServiceProcessOptions,
 } from './start-service-process.js';
+export {
+  startLocalIdentityProvider,
+  type LocalIdentityProvider,
+  type LocalIdentityProviderOptions,
+  type LocalIdentityTokenClaims,
+  type LocalIdentityTokenOptions,
+} from './local-identity-provider.js';

@@ -1,0 +1,113 @@
+import { create } from '@bufbuild/protobuf';
+import { Metadata } from '@grpc/grpc-js';
+import { file_causeloop_auth_v1_auth } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
+import { PrincipalSchema, Role, TokenKind, type Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createIncomingMetadata } from '../../src/grpc/call-context.js';
+import {
+  createAssertionSigner,
+  createAssertionVerifier,
+  createPrincipalResolver,
+  generateAssertionKeyPair,
+  principalAssertionHeader,
+  requiredScope,
+  requireScope,
+  roleScopes,
+  type AssertionSigner,
+  type AssertionVerifier,
+} from '../../src/identity/index.js';
+
+function principalFor(role: Role, scopes: readonly string[], subjectId: string): Principal {
+  return create(PrincipalSchema, {
+    subjectId,
+    workspaceId: '0190a6f0-0000-7000-8000-0000000000aa',
+    role,
+    scopes: [...scopes],
+    tokenKind: TokenKind.ACCESS,
+  });
+}
+
+const viewer = principalFor(Role.VIEWER, roleScopes.viewer, 'viewer-1');
+const admin = principalFor(Role.ADMIN, roleScopes.admin, 'admin-1');
+
+function metadata(entries: Record<string, string>) {
+  const raw = new Metadata();
+  for (const [key, value] of Object.entries(entries)) raw.set(key, value);
+  return createIncomingMetadata(raw);
+}
+
+let signer: AssertionSigner;
+let verifier: AssertionVerifier;
+beforeAll(async () => {
+  const keys = await generateAssertionKeyPair();
+  signer = createAssertionSigner({ privateKeyPem: keys.privateKeyPem });
+  verifier = createAssertionVerifier({ publicKeyPem: keys.publicKeyPem });
+});
+
+describe('principal resolver', () => {
+  it('lets a valid assertion win over a bearer token', async () => {
+    const authenticate = vi.fn(async () => admin);
+    const resolver = createPrincipalResolver({ verifier, authenticate });
+    const resolved = await resolver.resolve(
+      metadata({ [principalAssertionHeader]: await signer.sign(viewer), authorization: 'Bearer clp_pat_x' }),
+    );
+    expect(resolved).toEqual(viewer);
+    expect(authenticate).not.toHaveBeenCalled();
+  });
+
+  it('sends a bearer token to authenticate', async () => {
+    const authenticate = vi.fn(async () => admin);
+    const resolver = createPrincipalResolver({ verifier, authenticate });
+    expect(await resolver.resolve(metadata({ authorization: 'Bearer clp_pat_abc' }))).toEqual(admin);
+    expect(authenticate).toHaveBeenCalledWith('clp_pat_abc');
+  });
+
+  it('refuses a call with neither, a bare or malformed header, or a bearer with no authenticate', async () => {
+    const required = { code: 'unauthenticated', message: 'authentication required' };
+    const withAuth = createPrincipalResolver({ verifier, authenticate: async () => admin });
+    await expect(withAuth.resolve(metadata({}))).rejects.toMatchObject(required);
+    await expect(withAuth.resolve(metadata({ authorization: 'Basic YWRhOnB3' }))).rejects.toMatchObject(required);
+    await expect(withAuth.resolve(metadata({ authorization: 'Bearer' }))).rejects.toMatchObject(required);
+    // A hand-written principal is just a header, never trusted.
+    await expect(withAuth.resolve(metadata({ 'x-causeloop-subject': 'admin-1' }))).rejects.toMatchObject(required);
+    const withoutAuth = createPrincipalResolver({ verifier });
+    await expect(withoutAuth.resolve(metadata({ authorization: 'Bearer clp_pat_abc' }))).rejects.toMatchObject(required);
+  });
+
+  it('refuses a forged assertion, falling back only to a bearer token', async () => {
+    const other = await generateAssertionKeyPair();
+    const forged = await createAssertionSigner({ privateKeyPem: other.privateKeyPem }).sign(admin);
+    const resolver = createPrincipalResolver({ verifier, authenticate: async () => viewer });
+    await expect(createPrincipalResolver({ verifier }).resolve(metadata({ [principalAssertionHeader]: forged }))).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+    await expect(resolver.resolve(metadata({ [principalAssertionHeader]: forged }))).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+    // The bearer's own principal, not the forged one.
+    expect(await resolver.resolve(metadata({ [principalAssertionHeader]: forged, authorization: 'Bearer t' }))).toEqual(viewer);
+  });
+});
+
+describe('scopes on RPCs', () => {
+  const service = file_causeloop_auth_v1_auth.services[0];
+
+  it('reads the scope from the http rule, undefined when public or unrouted', () => {
+    const method = (name: string) => {
+      const found = service?.methods.find((candidate) => candidate.name === name);
+      if (found === undefined) throw new Error(`no method ${name}`);
+      return found;
+    };
+    expect(requiredScope(method('CreatePersonalAccessToken'))).toBe('tokens:write');
+    expect(requiredScope(method('ExchangeToken'))).toBeUndefined();
+    expect(requiredScope(method('Authenticate'))).toBeUndefined();
+  });
+
+  it('refuses a viewer issues:write and lets an admin through', () => {
+    expect(() => requireScope(viewer, 'issues:write')).toThrow(
+      expect.objectContaining({ code: 'insufficient_scope', message: 'this call needs the issues:write scope' }),
+    );
+    expect(() => requireScope(viewer, 'issues:read')).not.toThrow();
+    expect(() => requireScope(admin, 'issues:write')).not.toThrow();
+  });
+});
