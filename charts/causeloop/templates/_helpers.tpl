@@ -1,0 +1,230 @@
+{{/* Names ------------------------------------------------------------------------ */}}
+
+{{- define "causeloop.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* <release>-causeloop, or the release name when it already contains the chart name. */}}
+{{- define "causeloop.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of a component's objects: (dict "root" $ "name" "crypto") */}}
+{{- define "causeloop.componentFullname" -}}
+{{- printf "%s-%s" (include "causeloop.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "causeloop.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels --------------------------------------------------------------------------- */}}
+
+{{/* Selector labels: name, instance and component only. They never change (see UPGRADING.md). */}}
+{{- define "causeloop.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "causeloop.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .name }}
+{{- end -}}
+
+{{/* Every label of an object that belongs to a component: (dict "root" $ "name" "crypto") */}}
+{{- define "causeloop.labels" -}}
+helm.sh/chart: {{ include "causeloop.chart" .root }}
+{{ include "causeloop.selectorLabels" . }}
+app.kubernetes.io/part-of: causeloop
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- with .root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* The pods of this release (every component, the migration Job and the test pod). */}}
+{{- define "causeloop.releaseSelector" -}}
+app.kubernetes.io/name: {{ include "causeloop.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Image and secrets ---------------------------------------------------------------- */}}
+
+{{- define "causeloop.image" -}}
+{{- $image := .Values.image -}}
+{{- $repository := ternary (printf "%s/%s" $image.registry $image.repository) $image.repository (ne $image.registry "") -}}
+{{- if $image.digest -}}
+{{- printf "%s@%s" $repository $image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion $image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "causeloop.databaseSecretName" -}}
+{{- if .Values.database.create -}}{{ include "causeloop.fullname" . }}-database{{- else -}}{{ .Values.database.existingSecret }}{{- end -}}
+{{- end -}}
+
+{{- define "causeloop.masterKeySecretName" -}}
+{{- if .Values.masterKey.create -}}{{ include "causeloop.fullname" . }}-master-key{{- else -}}{{ .Values.masterKey.existingSecret }}{{- end -}}
+{{- end -}}
+
+{{- define "causeloop.jwtSecretName" -}}
+{{- if .Values.jwt.create -}}{{ include "causeloop.fullname" . }}-jwt{{- else -}}{{ .Values.jwt.existingSecret }}{{- end -}}
+{{- end -}}
+
+{{/* The file CAUSELOOP_MASTER_KEY_FILE names. */}}
+{{- define "causeloop.masterKeyFile" -}}
+{{- printf "%s/keyring" (trimSuffix "/" .Values.masterKey.mountPath) -}}
+{{- end -}}
+
+{{/* Components ------------------------------------------------------------------------ */}}
+
+{{/*
+Deep-merges .override into .base in place (maps merge, anything else replaces). Unlike
+sprig's merge/mergeOverwrite, an explicit false or 0 in the override wins.
+*/}}
+{{- define "causeloop.mergeInto" -}}
+{{- $base := .base -}}
+{{- range $key, $value := .override -}}
+{{- if and (kindIs "map" $value) (kindIs "map" (get $base $key)) -}}
+{{- include "causeloop.mergeInto" (dict "base" (get $base $key) "override" $value) -}}
+{{- else -}}
+{{- $_ := set $base $key $value -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The enabled components, each merged over componentDefaults, as YAML:
+  {{- $components := include "causeloop.components" . | fromYaml }}
+*/}}
+{{- define "causeloop.components" -}}
+{{- $out := dict -}}
+{{- range $name, $raw := .Values.components -}}
+{{- if $raw.enabled -}}
+{{- $component := deepCopy $.Values.componentDefaults -}}
+{{- include "causeloop.mergeInto" (dict "base" $component "override" (deepCopy $raw)) -}}
+{{- $_ := set $out $name $component -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/* `dns:///<headless service>:<grpc port>`: grpc-js resolves every pod and balances round robin. */}}
+{{- define "causeloop.grpcAddress" -}}
+{{- printf "dns:///%s.%s.svc.%s:%d" (include "causeloop.componentFullname" .) .root.Release.Namespace .root.Values.clusterDomain (int .root.Values.ports.grpc) -}}
+{{- end -}}
+
+{{- define "causeloop.envName" -}}
+{{- . | upper | replace "-" "_" -}}
+{{- end -}}
+
+{{/* Does any enabled component (or the migration Job) need the database? */}}
+{{- define "causeloop.needsDatabase" -}}
+{{- $needs := .Values.migrations.enabled -}}
+{{- range $name, $c := include "causeloop.components" . | fromYaml -}}
+{{- if $c.database -}}{{- $needs = true -}}{{- end -}}
+{{- end -}}
+{{- if $needs -}}true{{- end -}}
+{{- end -}}
+
+{{/* Validation ------------------------------------------------------------------------ */}}
+
+{{/* Every conflict in the values, reported together in one failure. */}}
+{{- define "causeloop.validateValues" -}}
+{{- $errors := list -}}
+{{- $v := .Values -}}
+{{- $components := include "causeloop.components" . | fromYaml -}}
+{{- $shutdown := $v.shutdown -}}
+{{- $needed := add (int $shutdown.preStopSleepSeconds) (int $shutdown.drainSeconds) -}}
+{{- if le (int $shutdown.terminationGracePeriodSeconds) $needed -}}
+{{- $errors = append $errors (printf "shutdown.terminationGracePeriodSeconds (%d) must exceed shutdown.preStopSleepSeconds + shutdown.drainSeconds (%d), or in-flight calls are killed before they drain" (int $shutdown.terminationGracePeriodSeconds) $needed) -}}
+{{- end -}}
+{{- if eq (len $components) 0 -}}
+{{- $errors = append $errors "no component is enabled: set components.<name>.enabled" -}}
+{{- end -}}
+{{- $needsMasterKey := false -}}
+{{- $needsJwt := false -}}
+{{- range $name, $c := $components -}}
+{{- if $c.masterKey -}}{{- $needsMasterKey = true -}}{{- end -}}
+{{- if $c.jwtSecret -}}{{- $needsJwt = true -}}{{- end -}}
+{{- if not (or $c.grpc $c.http) -}}
+{{- $errors = append $errors (printf "components.%s serves neither grpc nor http: set one of them" $name) -}}
+{{- end -}}
+{{- range $callee := $c.calls -}}
+{{- if not (hasKey $v.components $callee) -}}
+{{- $errors = append $errors (printf "components.%s.calls names %q, which is no component" $name $callee) -}}
+{{- else if not (hasKey $components $callee) -}}
+{{- $errors = append $errors (printf "components.%s calls %s, which is not enabled: enable components.%s" $name $callee $callee) -}}
+{{- end -}}
+{{- end -}}
+{{- $as := $c.autoscaling -}}
+{{- if and $as.enabled (gt (int $as.minReplicas) (int $as.maxReplicas)) -}}
+{{- $errors = append $errors (printf "components.%s.autoscaling.minReplicas (%d) is above maxReplicas (%d)" $name (int $as.minReplicas) (int $as.maxReplicas)) -}}
+{{- end -}}
+{{- $pdb := $c.podDisruptionBudget -}}
+{{- if and $pdb.enabled (hasKey $pdb "minAvailable") (hasKey $pdb "maxUnavailable") -}}
+{{- if and (not (kindIs "invalid" $pdb.minAvailable)) (not (kindIs "invalid" $pdb.maxUnavailable)) -}}
+{{- $errors = append $errors (printf "components.%s.podDisruptionBudget: set minAvailable or maxUnavailable, not both (set the other to null)" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $pdb.enabled (not $as.enabled) (kindIs "float64" $pdb.minAvailable) (ge (int $pdb.minAvailable) (int $c.replicaCount)) -}}
+{{- $errors = append $errors (printf "components.%s.podDisruptionBudget.minAvailable (%d) must be below replicaCount (%d), or no node can ever be drained" $name (int $pdb.minAvailable) (int $c.replicaCount)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $needsMasterKey $v.masterKey.create (not $v.masterKey.keyring) -}}
+{{- $errors = append $errors "masterKey.create is true but masterKey.keyring is empty: set it (npm run causeloop -- kek generate 1), or set masterKey.create=false and masterKey.existingSecret" -}}
+{{- end -}}
+{{- if and $needsMasterKey (not $v.masterKey.create) (not $v.masterKey.existingSecret) -}}
+{{- $errors = append $errors "the crypto service needs a KEK: set masterKey.existingSecret, or masterKey.create=true with masterKey.keyring" -}}
+{{- end -}}
+{{- if and $needsMasterKey $v.masterKey.create (eq $v.environment "production") (contains "QN1X0xJFrqTG5h9yZ3rAJf2By8KqCz7Uu7yGUBj9eVo=" $v.masterKey.keyring) -}}
+{{- $errors = append $errors "masterKey.keyring holds the published development key, which crypto refuses under environment=production: generate a real one (npm run causeloop -- kek generate 1)" -}}
+{{- end -}}
+{{- if and $needsJwt $v.jwt.create (lt (len $v.jwt.secret) 32) -}}
+{{- $errors = append $errors "jwt.secret must be at least 32 characters (auth refuses shorter secrets)" -}}
+{{- end -}}
+{{- if and $needsJwt (not $v.jwt.create) (not $v.jwt.existingSecret) -}}
+{{- $errors = append $errors "auth needs JWT_SECRET: set jwt.existingSecret, or jwt.create=true with jwt.secret" -}}
+{{- end -}}
+{{- if include "causeloop.needsDatabase" . -}}
+{{- if $v.database.create -}}
+{{- if and (not $v.database.url) (gt (len (include "causeloop.databaseUsers" .)) 0) -}}
+{{- $errors = append $errors "database.create is true but database.url (the causeloop_app URL services use) is empty" -}}
+{{- end -}}
+{{- if and $v.migrations.enabled (not $v.database.ownerUrl) -}}
+{{- $errors = append $errors "database.create is true but database.ownerUrl (the causeloop_owner URL migrations use) is empty" -}}
+{{- end -}}
+{{- else if not $v.database.existingSecret -}}
+{{- $errors = append $errors "the database URLs are needed: set database.existingSecret, or database.create=true with database.url and database.ownerUrl" -}}
+{{- end -}}
+{{- end -}}
+{{- $gateway := hasKey $components "api-gateway" -}}
+{{- if and $v.ingress.enabled (not $gateway) -}}
+{{- $errors = append $errors "ingress.enabled needs components.api-gateway.enabled" -}}
+{{- end -}}
+{{- if and $v.httpRoute.enabled (not $gateway) -}}
+{{- $errors = append $errors "httpRoute.enabled needs components.api-gateway.enabled" -}}
+{{- end -}}
+{{- if and $v.httpRoute.enabled (eq (len $v.httpRoute.parentRefs) 0) -}}
+{{- $errors = append $errors "httpRoute.enabled needs at least one httpRoute.parentRefs entry (the Gateway to attach to)" -}}
+{{- end -}}
+{{- if $errors -}}
+{{- fail (printf "\n\nCauseloop values are inconsistent (%d problems):\n  - %s\n" (len $errors) (join "\n  - " $errors)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Names of the enabled components that connect to the database, comma-separated. */}}
+{{- define "causeloop.databaseUsers" -}}
+{{- $users := list -}}
+{{- range $name, $c := include "causeloop.components" . | fromYaml -}}
+{{- if $c.database -}}{{- $users = append $users $name -}}{{- end -}}
+{{- end -}}
+{{- join "," $users -}}
+{{- end -}}
