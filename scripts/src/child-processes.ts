@@ -65,7 +65,8 @@ export function createChildren(
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-            child.once('exit', () => {
+            // 'close', not 'exit': its last output lines are written before we say it stopped.
+            child.once('close', () => {
               clearTimeout(killer);
               resolve();
             });

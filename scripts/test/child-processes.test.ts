@@ -41,9 +41,12 @@ describe("the local runner's child processes", () => {
   it('stops children with SIGTERM, and with SIGKILL those that ignore it past the grace period', async () => {
     const sink = capture();
     const children = createChildren({ stdout: sink.stream, stderr: sink.stream, colour: false });
-    children.start(nodeChild('polite', "process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); setInterval(() => {}, 1000)"));
+    children.start(
+      nodeChild('polite', "process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); console.log('up'); setInterval(() => {}, 1000)"),
+    );
     children.start(nodeChild('stubborn', "process.on('SIGTERM', () => console.log('ignored')); console.log('up'); setInterval(() => {}, 1000)"));
-    await waitFor(() => sink.text().includes('stubborn    | up'));
+    // Both have their SIGTERM handlers in place once they say so.
+    await waitFor(() => sink.text().includes('stubborn    | up') && sink.text().includes('polite      | up'));
     const started = Date.now();
     await children.stopAll(500);
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
