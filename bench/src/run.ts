@@ -1,6 +1,7 @@
 // `npm run bench`: every figure is printed beside a baseline measured in the same run, on
 // the same machine, so numbers from different machines are never compared. Never part of
 // `npm test`.
+import { benchAuth } from './auth-bench.js';
 import { benchCryptoGrpc } from './crypto-grpc-bench.js';
 import { benchEnvelope } from './envelope-bench.js';
 import { benchGrpc } from './grpc-bench.js';
@@ -11,6 +12,7 @@ const sections: Record<string, () => Promise<void>> = {
   tenant: benchTenant,
   envelope: benchEnvelope,
   crypto: benchCryptoGrpc,
+  auth: benchAuth,
 };
 const selected = process.argv.slice(2);
 const unknown = selected.filter((name) => !(name in sections));

@@ -19,3 +19,4 @@ export * from './crypto/index.js';
 export * from './envelope/index.js';
 export * from './ids/uuid.js';
 export * from './identity/index.js';
+export * from './audit/index.js';

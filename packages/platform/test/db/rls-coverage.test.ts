@@ -22,7 +22,19 @@ afterAll(async () => {
 
 describe('the migrated schema', () => {
   it('has the tenant root and the audit log among its tenant tables', () => {
-    expect(findings.tenantTables).toEqual(expect.arrayContaining(['workspaces', 'audit_log', 'workspace_keys']));
+    expect(findings.tenantTables).toEqual(
+      expect.arrayContaining([
+        'workspaces',
+        'audit_log',
+        'workspace_keys',
+        'workspace_members',
+        'service_accounts',
+        'api_tokens',
+        'refresh_tokens',
+      ]),
+    );
+    // users is global identity, not a tenant table; the app role has no access to it at all.
+    expect(findings.tenantTables).not.toContain('users');
   });
 
   it('ENABLEs and FORCEs row-level security on every tenant table', () => {
@@ -81,6 +93,25 @@ describe('the operator listing (workspaces_operator_select)', () => {
   });
 });
 
+describe('the identity lookups of 0006 (owner-only policies, hash indexes)', () => {
+  it('are exactly the allowlisted ones, each an owner-only SELECT', async () => {
+    const policies = await withClient(database.adminUrl, async (client) =>
+      (
+        await client.query<{ name: string }>(
+          `select tablename || '.' || policyname || ' ' || cmd || ' ' || array_to_string(roles, ',') as name
+           from pg_policies where schemaname = 'public' and not ('public' = any(roles)) order by 1`,
+        )
+      ).rows.map((row) => row.name),
+    );
+    expect(policies).toEqual([
+      'api_tokens.api_tokens_lookup_select SELECT causeloop_owner',
+      'refresh_tokens.refresh_tokens_lookup_select SELECT causeloop_owner',
+      'workspace_members.workspace_members_lookup_select SELECT causeloop_owner',
+      'workspaces.workspaces_operator_select SELECT causeloop_owner',
+    ]);
+  });
+});
+
 describe('the checks themselves', () => {
   it('name every table and object of a deliberately broken schema', async () => {
     const broken = await createTestDatabase();
@@ -106,6 +137,11 @@ describe('the checks themselves', () => {
           create view leaky_view as select * from leaky;
           create view safe_view with (security_invoker = true) as select * from leaky;
           create materialized view leaky_snapshot as select * from leaky;
+          create policy api_tokens_lookup_all on api_tokens for all to causeloop_owner using (true);
+          create policy refresh_tokens_app_select on refresh_tokens for select to causeloop_owner, causeloop_app using (true);
+          create policy service_accounts_lookup_select on service_accounts for select to causeloop_owner using (true);
+          create index api_tokens_by_name on api_tokens (name);
+          create unique index refresh_tokens_token_hash_again on refresh_tokens (token_hash);
         `);
         return findRlsGaps(client);
       });
@@ -121,16 +157,23 @@ describe('the checks themselves', () => {
         expect.stringMatching(/^leaky lacks SELECT using/),
         expect.stringMatching(/^loose lacks/),
       ]);
-      // The migrated workspaces_operator_select is accepted; look-alikes are not.
+      // The migrated workspaces_operator_select and the *_lookup_select policies of 0006
+      // are accepted; look-alikes (other names, commands, tables or roles) are not.
       expect(gaps.unscopedPolicies.sort()).toEqual([
+        'api_tokens.api_tokens_lookup_all',
         'half.half_everyone',
         'half.half_owner_select',
+        'refresh_tokens.refresh_tokens_app_select',
+        'service_accounts.service_accounts_lookup_select',
         'workspaces.workspaces_both_select',
         'workspaces.workspaces_owner_all',
       ]);
+      // Only the two named token-hash indexes of 0006 may lead with something else.
       expect(gaps.indexesNotLedByTenant).toEqual([
+        'api_tokens.api_tokens_by_name (leads with name)',
         'half.half_pkey (leads with id)',
         'leaky.leaky_code_key (leads with code)',
+        'refresh_tokens.refresh_tokens_token_hash_again (leads with token_hash)',
       ]);
       expect(gaps.foreignKeysWithoutTenant).toEqual(['by_code.by_code_code_fkey (code)']);
       expect(gaps.ownedByApp).toEqual(['public.stray', 'public.stray_pkey']);

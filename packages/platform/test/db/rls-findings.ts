@@ -30,10 +30,14 @@ export interface RlsFindings {
   readonly withoutPolicies: string[];
   /**
    * Permissive policies that do not compare with app_current_tenant() (they are OR-ed),
-   * except the owner's read of the tenant root that operator jobs list workspaces with.
+   * except the owner's read of the tenant root that operator jobs list workspaces with,
+   * and the owner-only reads named in `ownerLookupPolicies`.
    */
   readonly unscopedPolicies: string[];
-  /** Indexes and primary/unique/exclusion constraints not led by the tenant key. */
+  /**
+   * Indexes and primary/unique/exclusion constraints not led by the tenant key, except the
+   * token-hash indexes named in `hashLookupIndexes`.
+   */
   readonly indexesNotLedByTenant: string[];
   /** Foreign keys between tenant tables that leave out workspace_id. */
   readonly foreignKeysWithoutTenant: string[];
@@ -73,7 +77,7 @@ export async function findRlsGaps(client: Client): Promise<RlsFindings> {
       .map((table) => `${table.name} (enabled=${table.rls}, forced=${table.force})`),
     withoutPolicies: tables.flatMap((table) => missingPolicies(table, policies)),
     unscopedPolicies: policies
-      .filter((policy) => policy.permissive && !isOperatorListing(policy))
+      .filter((policy) => policy.permissive && !isOperatorListing(policy) && !isOwnerLookup(policy))
       .filter((policy) =>
         [policy.qual, policy.with_check].some(
           (expression) => expression !== null && !expression.includes('app_current_tenant()'),
@@ -117,6 +121,36 @@ function isOperatorListing(policy: PolicyRow): boolean {
     policy.roles[0] === 'causeloop_owner'
   );
 }
+
+/**
+ * Owner-only SELECT policies that the SECURITY DEFINER lookups of migration 0006 need
+ * (FORCE RLS binds the owner the functions run as): a token by its hash, a user's first
+ * membership. Accepted only by exact table and policy name, as SELECT, to the owner alone.
+ */
+export const ownerLookupPolicies: readonly { readonly table: string; readonly policy: string }[] = [
+  { table: 'api_tokens', policy: 'api_tokens_lookup_select' },
+  { table: 'refresh_tokens', policy: 'refresh_tokens_lookup_select' },
+  { table: 'workspace_members', policy: 'workspace_members_lookup_select' },
+];
+
+function isOwnerLookup(policy: PolicyRow): boolean {
+  return (
+    ownerLookupPolicies.some((allowed) => allowed.table === policy.table_name && allowed.policy === policy.name) &&
+    policy.cmd === 'SELECT' &&
+    policy.roles.length === 1 &&
+    policy.roles[0] === 'causeloop_owner'
+  );
+}
+
+/**
+ * The one exception to "workspace_id leads every index" (migration 0006): a bearer token
+ * arrives without its workspace, so the definer lookup finds it by its SHA-256 hash alone.
+ * Accepted only by exact table and index name, and only while the index is on `token_hash`.
+ */
+export const hashLookupIndexes: readonly { readonly table: string; readonly index: string }[] = [
+  { table: 'api_tokens', index: 'api_tokens_token_hash_key' },
+  { table: 'refresh_tokens', index: 'refresh_tokens_token_hash_key' },
+];
 
 function missingPolicies(table: TenantTable, policies: readonly PolicyRow[]): string[] {
   const own = policies.filter((policy) => policy.table_name === table.name);
@@ -164,6 +198,13 @@ async function indexesNotLedByTenant(
   );
   const offenders = indexes.rows
     .filter((row) => row.first_column !== keyOf.get(row.table_name))
+    .filter(
+      (row) =>
+        !(
+          row.first_column === 'token_hash' &&
+          hashLookupIndexes.some((allowed) => allowed.table === row.table_name && allowed.index === row.name)
+        ),
+    )
     .map((row) => `${row.table_name}.${row.name} (leads with ${row.first_column ?? 'an expression'})`);
   return [...new Set(offenders)];
 }

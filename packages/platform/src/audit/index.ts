@@ -1,0 +1,1 @@
+export { appendAuditEntry, type AuditEntry } from './append-audit-entry.js';

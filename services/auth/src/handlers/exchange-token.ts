@@ -1,0 +1,83 @@
+import { CauseloopError, canonicalUuid, isCauseloopError, withTenant, type IdentityClaims } from '@causeloop/platform';
+import { appendAuditEntry } from '@causeloop/platform';
+import { uuidv7 } from 'uuidv7';
+import { invalidCredentials, invalidField, noActiveMembership } from '../errors.js';
+import { countAuthentication } from '../metrics.js';
+import { insertRefreshToken, sessionTokens, type SessionSubject } from '../session.js';
+import type { AuthServiceImpl, HandlerDeps } from './handler-deps.js';
+
+/** `dev:<email>`: the development local mode's subject token (see README). */
+const developmentPrefix = 'dev:';
+
+/**
+ * ExchangeToken: an identity-provider JWT (RS256 via JWKS) → a Causeloop access token and
+ * a refresh token of a new family, for the requested workspace (active membership
+ * required) or the user's first active membership.
+ *
+ * Without an identity provider: `unavailable`, except in the development local mode
+ * (NODE_ENV=development and no IDP_* set), where `dev:<email>` signs in an existing user.
+ */
+export function exchangeToken(deps: HandlerDeps): AuthServiceImpl['exchangeToken'] {
+  return async (request, context) => {
+    let requested: string | undefined;
+    if (request.workspaceId !== '') {
+      requested = canonicalUuid(request.workspaceId);
+      if (requested === undefined) throw invalidField('workspace_id', 'must be a UUID');
+    }
+
+    const userId = await resolveUser(deps, request.subjectToken);
+    if (userId === undefined) throw noActiveMembership();
+
+    const workspaceId = requested ?? (await deps.users.firstActiveWorkspace({ userId }));
+    if (workspaceId === undefined) throw noActiveMembership();
+
+    const session = await withTenant(deps.pool, workspaceId, async (client) => {
+      const role = await deps.memberships.activeRole(client, { userId });
+      if (role === undefined) return undefined;
+      const displayName = await deps.users.memberDisplayName(client, { userId });
+      const refresh = await insertRefreshToken(deps, client, { userId, familyId: uuidv7() });
+      await appendAuditEntry(client, {
+        actorId: userId,
+        actorName: displayName,
+        action: 'auth.exchanged',
+        targetType: 'refresh_token_family',
+        targetId: refresh.id,
+      });
+      const subject: SessionSubject = { workspaceId, userId, role, displayName };
+      return { subject, refresh };
+    });
+    if (session === undefined) throw noActiveMembership();
+    context.logger.info({ workspace_id: workspaceId }, 'identity-provider token exchanged');
+    return sessionTokens(deps, session.subject, session.refresh.secret);
+  };
+}
+
+async function resolveUser(deps: HandlerDeps, subjectToken: string): Promise<string | undefined> {
+  const { identityProvider } = deps;
+  if (identityProvider === undefined) {
+    if (deps.nodeEnv === 'development' && subjectToken.startsWith(developmentPrefix)) {
+      const email = subjectToken.slice(developmentPrefix.length).trim();
+      const userId = email === '' ? undefined : await deps.users.findByEmail({ email });
+      countAuthentication(deps.metrics, 'identity_provider', userId === undefined ? 'not_found' : 'ok');
+      return userId;
+    }
+    throw new CauseloopError('unavailable', 'no identity provider is configured');
+  }
+  let identity: IdentityClaims;
+  try {
+    identity = await identityProvider.verify(subjectToken);
+  } catch (error) {
+    if (isCauseloopError(error) && error.code === 'unauthenticated') {
+      countAuthentication(deps.metrics, 'identity_provider', 'invalid');
+      throw invalidCredentials();
+    }
+    throw error;
+  }
+  countAuthentication(deps.metrics, 'identity_provider', 'ok');
+  return deps.users.resolveIdentity({
+    issuer: identity.issuer,
+    subject: identity.subject,
+    verifiedEmail: identity.emailVerified ? identity.email : undefined,
+    name: identity.name,
+  });
+}

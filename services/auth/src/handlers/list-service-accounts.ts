@@ -1,0 +1,17 @@
+import { withTenant } from '@causeloop/platform';
+import { readPage, writePage } from '../pagination.js';
+import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
+import { serviceAccountView } from './token-fields.js';
+
+/** ListServiceAccounts: the workspace's live service accounts, keyset by id. */
+export function listServiceAccounts(deps: HandlerDeps): ScopedHandler<'listServiceAccounts'> {
+  return async (request, { principal }) => {
+    const list = `sa:${principal.workspaceId}`;
+    const { limit, afterId } = readPage(deps.keys, list, request.page);
+    const rows = await withTenant(deps.pool, principal.workspaceId, (client) =>
+      deps.serviceAccounts.list(client, { afterId, limit: limit + 1 }),
+    );
+    const { data, page } = writePage(deps.keys, list, rows, limit);
+    return { data: data.map(serviceAccountView), page };
+  };
+}

@@ -1,0 +1,28 @@
+import { appendAuditEntry, withTenant } from '@causeloop/platform';
+import { notFound } from '../errors.js';
+import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
+import { apiTokenView, callerUserId, tokenId } from './token-fields.js';
+
+/** RevokePersonalAccessToken: for good; revoking a revoked token answers it unchanged. */
+export function revokePersonalAccessToken(deps: HandlerDeps): ScopedHandler<'revokePersonalAccessToken'> {
+  return async (request, { principal }) => {
+    const userId = callerUserId(principal);
+    const id = tokenId('token_id', request.tokenId);
+    const row = await withTenant(deps.pool, principal.workspaceId, async (client) => {
+      const revoked = await deps.apiTokens.revoke(client, { id, owner: { userId } });
+      if (revoked !== undefined) {
+        await appendAuditEntry(client, {
+          actorId: userId,
+          actorName: principal.displayName || undefined,
+          action: 'token.revoked',
+          targetType: 'personal_access_token',
+          targetId: id,
+        });
+      }
+      return revoked;
+    });
+    if (row === undefined) throw notFound('token');
+    deps.metrics.tokenOperations.inc({ operation: 'pat_revoked' });
+    return { token: apiTokenView(row) };
+  };
+}

@@ -1,0 +1,34 @@
+import { apiTokenDisplayPrefix, appendAuditEntry, generateApiToken, hashApiToken, withTenant } from '@causeloop/platform';
+import { notFound } from '../errors.js';
+import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
+import { apiTokenView, callerUserId, tokenId } from './token-fields.js';
+
+/** RotatePersonalAccessToken: a new secret for a live token; the old hash is overwritten. */
+export function rotatePersonalAccessToken(deps: HandlerDeps): ScopedHandler<'rotatePersonalAccessToken'> {
+  return async (request, { principal }) => {
+    const userId = callerUserId(principal);
+    const id = tokenId('token_id', request.tokenId);
+    const secret = generateApiToken('personal_access');
+    const row = await withTenant(deps.pool, principal.workspaceId, async (client) => {
+      const rotated = await deps.apiTokens.replaceSecret(client, {
+        id,
+        owner: { userId },
+        tokenHash: hashApiToken(secret),
+        displayPrefix: apiTokenDisplayPrefix(secret),
+      });
+      if (rotated !== undefined) {
+        await appendAuditEntry(client, {
+          actorId: userId,
+          actorName: principal.displayName || undefined,
+          action: 'token.rotated',
+          targetType: 'personal_access_token',
+          targetId: id,
+        });
+      }
+      return rotated;
+    });
+    if (row === undefined) throw notFound('live token');
+    deps.metrics.tokenOperations.inc({ operation: 'pat_rotated' });
+    return { token: apiTokenView(row), secret };
+  };
+}
