@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -11,6 +11,8 @@ export interface DevSecrets {
   readonly jwtSecret: string;
   /** Key-encryption key for the crypto service (CAUSELOOP_MASTER_KEY), 32 bytes, base64. */
   readonly masterKey: string;
+  /** Ed25519 key auth signs principal assertions with (PRINCIPAL_ASSERTION_PRIVATE_KEY), PKCS8 PEM. */
+  readonly assertionPrivateKey: string;
 }
 
 /**
@@ -20,45 +22,52 @@ export interface DevSecrets {
  */
 const stateDirectoryMode = process.getuid?.() === 0 ? 0o711 : 0o700;
 
-const secretNames = ['postgresPassword', 'ownerPassword', 'appPassword', 'jwtSecret', 'masterKey'] as const;
+type SecretName = keyof DevSecrets;
 
-function generate(): DevSecrets {
-  const password = () => randomBytes(24).toString('base64url');
-  return {
-    postgresPassword: password(),
-    ownerPassword: password(),
-    appPassword: password(),
-    jwtSecret: randomBytes(48).toString('base64url'),
-    masterKey: randomBytes(32).toString('base64'),
-  };
-}
+const password = (): string => randomBytes(24).toString('base64url');
+
+/** How each secret is made; a secret added in a later version is made for older installs too. */
+const generators: Readonly<Record<SecretName, () => string>> = {
+  postgresPassword: password,
+  ownerPassword: password,
+  appPassword: password,
+  jwtSecret: () => randomBytes(48).toString('base64url'),
+  masterKey: () => randomBytes(32).toString('base64'),
+  assertionPrivateKey: () =>
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+};
 
 /**
- * Reads the local secrets, creating them on first run. They are written once: the
- * embedded database and anything encrypted with the master key depend on them, so a
- * silent regeneration would lock the developer out of their own data.
+ * Reads the local secrets, creating them on first run. Existing values are never
+ * replaced: the embedded database and anything encrypted with the master key depend on
+ * them, so a silent regeneration would lock the developer out of their own data. Secrets
+ * a newer version needs are added to an older file.
  */
 export async function loadOrCreateDevSecrets(stateDirectory: string): Promise<DevSecrets> {
   const file = path.join(stateDirectory, 'secrets.json');
   await mkdir(stateDirectory, { recursive: true });
   await chmod(stateDirectory, stateDirectoryMode);
-  let text: string | undefined;
+  let stored: Partial<Record<SecretName, unknown>> = {};
   try {
-    text = await readFile(file, 'utf8');
+    stored = JSON.parse(await readFile(file, 'utf8')) as Partial<Record<SecretName, unknown>>;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`${file} is unreadable (${(error as Error).message}); restore it, or delete ${stateDirectory} to start over (all local data is lost)`);
+    }
   }
-  if (text === undefined) {
-    const secrets = generate();
-    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    return secrets;
+  const secrets = {} as Record<SecretName, string>;
+  let added = false;
+  for (const [name, generate] of Object.entries(generators) as [SecretName, () => string][]) {
+    const value = stored[name];
+    if (typeof value === 'string' && value !== '') {
+      secrets[name] = value;
+    } else {
+      secrets[name] = generate();
+      added = true;
+    }
   }
+  if (added) await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   // Tighten permissions a copy or an editor may have loosened.
   await chmod(file, 0o600);
-  const parsed = JSON.parse(text) as Partial<Record<(typeof secretNames)[number], unknown>>;
-  const missing = secretNames.filter((name) => typeof parsed[name] !== 'string' || parsed[name] === '');
-  if (missing.length > 0) {
-    throw new Error(`${file} lacks ${missing.join(', ')}; restore it, or delete ${stateDirectory} to start over (all local data is lost)`);
-  }
-  return parsed as DevSecrets;
+  return secrets;
 }

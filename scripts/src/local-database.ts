@@ -6,6 +6,8 @@ import type { DevSecrets } from './dev-secrets.js';
 export interface LocalDatabase {
   /** As causeloop_app: what every service connects with. */
   readonly appUrl: string;
+  /** As causeloop_owner: migrations and provisioning the demo data. */
+  readonly ownerUrl: string;
   /** Where it runs, without credentials, for the start-up summary. */
   readonly description: string;
   stop(): Promise<void>;
@@ -34,7 +36,7 @@ export async function prepareLocalDatabase(options: {
     }
     await migrate(ownerUrl, logger);
     const { host, pathname } = new URL(externalUrl);
-    return { appUrl: externalUrl, description: `${host}${pathname} (DATABASE_URL)`, stop: async () => {} };
+    return { appUrl: externalUrl, ownerUrl, description: `${host}${pathname} (DATABASE_URL)`, stop: async () => {} };
   }
 
   const dataDirectory = path.join(options.stateDirectory, 'postgres');
@@ -52,9 +54,11 @@ export async function prepareLocalDatabase(options: {
     });
     const urlFor = (user: string, password: string) =>
       `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${server.port}/${databaseName}`;
-    await migrate(urlFor('causeloop_owner', secrets.ownerPassword), logger);
+    const ownerUrl = urlFor('causeloop_owner', secrets.ownerPassword);
+    await migrate(ownerUrl, logger);
     return {
       appUrl: urlFor('causeloop_app', secrets.appPassword),
+      ownerUrl,
       description: `embedded PostgreSQL on 127.0.0.1:${server.port}, data in ${dataDirectory}`,
       stop: () => server.stop(),
     };

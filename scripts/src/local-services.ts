@@ -18,7 +18,12 @@ export interface LocalService {
  */
 export const localServices: readonly LocalService[] = [
   { name: 'crypto', grpcPort: 50054, opsPort: 9094, env: (secrets) => ({ CAUSELOOP_MASTER_KEY: secrets.masterKey }) },
-  { name: 'auth', grpcPort: 50051, opsPort: 9091, env: (secrets) => ({ JWT_SECRET: secrets.jwtSecret }) },
+  {
+    name: 'auth',
+    grpcPort: 50051,
+    opsPort: 9091,
+    env: (secrets) => ({ JWT_SECRET: secrets.jwtSecret, PRINCIPAL_ASSERTION_PRIVATE_KEY: secrets.assertionPrivateKey }),
+  },
   { name: 'tenancy', grpcPort: 50052, opsPort: 9092, env: () => ({}) },
   { name: 'insights', grpcPort: 50053, opsPort: 9093, env: () => ({}) },
   { name: 'api-gateway', httpPort: 8080, opsPort: 9090, env: () => ({}) },

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger, env, loadConfig, logLevels } from '@causeloop/platform';
 import { createChildren } from './child-processes.js';
-import { demoWorkspace, seedDemoData } from './demo-data.js';
+import { demoOwner, demoWorkspace, seedDemoData } from './demo-data.js';
+import { demoAccessToken } from './demo-token.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { prepareLocalDatabase } from './local-database.js';
 import { downstreamAddresses, localServices, withPortOffset } from './local-services.js';
@@ -34,7 +35,7 @@ const database = await prepareLocalDatabase({
   logger.fatal({ err: error }, `npm start could not prepare the database: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
-await seedDemoData(database.appUrl);
+await seedDemoData(database.ownerUrl);
 
 const present = withPortOffset(localServices, config.portOffset).filter((service) =>
   existsSync(path.join(repositoryRoot, 'services', service.name, 'dist/main.js')),
@@ -69,7 +70,7 @@ const lines = [
   'Causeloop is running.',
   `  database   ${database.description}`,
   `  secrets    ${path.join(config.stateDirectory, 'secrets.json')} (mode 0600)`,
-  `  demo       workspace "${demoWorkspace.name}" (${demoWorkspace.id})`,
+  `  demo       workspace "${demoWorkspace.name}" (${demoWorkspace.id}), owner ${demoOwner.email}`,
   ...present.map(
     (service) =>
       `  ${service.name.padEnd(11)}${service.grpcPort === undefined ? `http://127.0.0.1:${service.httpPort}` : `grpc 127.0.0.1:${service.grpcPort}`}  ops http://127.0.0.1:${service.opsPort}/ready`,
@@ -95,3 +96,16 @@ process.once('SIGTERM', () => void stop('SIGTERM', 0));
 void children.firstExit.then(({ name, code, signal }) =>
   stop(`${name} exited (${signal ?? `code ${code}`}); see its log lines above`, 1),
 );
+
+// A token to try things with, once auth is up (its log lines interleave above).
+const auth = present.find((service) => service.name === 'auth');
+if (auth?.grpcPort !== undefined) {
+  demoAccessToken({ grpcAddress: `127.0.0.1:${auth.grpcPort}`, opsUrl: `http://127.0.0.1:${auth.opsPort}` }).then(
+    ({ accessToken, expiresIn }) =>
+      process.stdout.write(
+        `\nDemo owner's access token (${Math.round(expiresIn / 60)} min; sign in again with subject_token "dev:${demoOwner.email}"):\n` +
+          `  ${accessToken}\n\n`,
+      ),
+    (error: unknown) => logger.warn({ err: error }, 'could not sign the demo owner in'),
+  );
+}

@@ -65,8 +65,12 @@ describe('npm start (the local runner)', () => {
     await waitForOutput(first, 'Press Ctrl-C to stop.', 90_000);
     expect(first.output()).toContain('migrations applied');
 
-    // Every service built in this checkout runs, with the secrets it needs, and is ready.
+    // Every service built in this checkout runs, with the secrets it needs, and is ready;
+    // the demo owner signs in through auth's development mode.
     expect(first.output()).toContain(`crypto     grpc 127.0.0.1:${50054 + offset}`);
+    expect(first.output()).toContain(`auth       grpc 127.0.0.1:${50051 + offset}`);
+    await waitForOutput(first, "Demo owner's access token", 30_000);
+    expect(first.output()).toMatch(/^ {2}eyJ[\w-]+\.[\w-]+\.[\w-]+$/m);
     await expect
       .poll(async () => (await fetch(`http://127.0.0.1:${9094 + offset}/ready`).catch(() => undefined))?.status, {
         timeout: 10_000,
