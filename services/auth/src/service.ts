@@ -1,6 +1,5 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createPrincipalResolver, type AssertionVerifier } from '@causeloop/platform';
-import { guardScopes } from './guard-scopes.js';
+import { createPrincipalResolver, guardScopes, type AssertionVerifier } from '@causeloop/platform';
 import { authenticate } from './handlers/authenticate.js';
 import { authorize } from './handlers/authorize.js';
 import { createPersonalAccessToken } from './handlers/create-personal-access-token.js';
@@ -48,6 +47,6 @@ export function createAuthService(deps: HandlerDeps, options: { assertionVerifie
         revokeServiceAccountToken: revokeServiceAccountToken(deps),
       },
     },
-    { resolver, verifier: options.assertionVerifier, authenticate: authenticateToken },
-  ) as unknown as AuthServiceImpl;
+    resolver,
+  );
 }

@@ -49,3 +49,4 @@ export {
   type PrincipalResolver,
   type PrincipalResolverOptions,
 } from './resolve-principal.js';
+export { guardScopes, type PrincipalCallContext, type ScopedHandler } from './guard-scopes.js';

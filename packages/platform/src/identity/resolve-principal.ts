@@ -22,31 +22,41 @@ const bearer = /^Bearer +(\S+)$/i;
 /**
  * One typed principal per call (DESIGN §6), whether the call came through the gateway
  * (a signed assertion) or straight from a cluster client (a bearer token). Identity is
- * never read from a bare header: the assertion's signature is checked here.
+ * never read from a bare header: the assertion's signature is checked here. A call that
+ * carries both must be one caller: an access token for workspace A never rides along
+ * with an assertion for workspace B.
  */
 export function createPrincipalResolver(options: PrincipalResolverOptions): PrincipalResolver {
   const { verifier, authenticate } = options;
   return {
     async resolve(metadata) {
       const assertion = metadata.get(principalAssertionHeader);
+      const token = bearerToken(metadata);
       if (typeof assertion === 'string' && assertion !== '') {
-        try {
-          return await verifier.verify(assertion);
-        } catch (error) {
-          // An assertion that does not verify grants nothing; a bearer token, if any,
-          // may still authenticate the call on its own (no privilege comes from the
-          // failed assertion, and an expired one in flight need not fail the call).
-          if (authenticate === undefined || !metadata.has('authorization')) throw error;
+        if (authenticate !== undefined && token !== undefined) {
+          const [asserted, authenticated] = await Promise.all([
+            verifier.verify(assertion).catch(() => undefined),
+            authenticate(token),
+          ]);
+          // An assertion that does not verify grants nothing; the token alone decides
+          // (an assertion that expired in flight need not fail the call).
+          if (asserted === undefined) return authenticated;
+          if (asserted.subjectId !== authenticated.subjectId || asserted.workspaceId !== authenticated.workspaceId) {
+            throw new CauseloopError('unauthenticated', 'the principal assertion and the bearer token disagree');
+          }
+          return asserted;
         }
+        return verifier.verify(assertion);
       }
-      const authorization = metadata.get('authorization');
-      if (authenticate !== undefined && typeof authorization === 'string') {
-        const token = bearer.exec(authorization.trim())?.[1];
-        if (token !== undefined) return authenticate(token);
-      }
+      if (authenticate !== undefined && token !== undefined) return authenticate(token);
       throw new CauseloopError('unauthenticated', 'authentication required');
     },
   };
+}
+
+function bearerToken(metadata: IncomingMetadata): string | undefined {
+  const authorization = metadata.get('authorization');
+  return typeof authorization === 'string' ? bearer.exec(authorization.trim())?.[1] : undefined;
 }
 
 /** The scope an RPC's `causeloop.common.v1.http` rule demands; undefined means public. */

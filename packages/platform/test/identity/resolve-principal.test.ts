@@ -45,14 +45,21 @@ beforeAll(async () => {
 });
 
 describe('principal resolver', () => {
-  it('lets a valid assertion win over a bearer token', async () => {
+  it('refuses an assertion and a bearer token that name different callers', async () => {
     const authenticate = vi.fn(async () => admin);
     const resolver = createPrincipalResolver({ verifier, authenticate });
+    await expect(
+      resolver.resolve(metadata({ [principalAssertionHeader]: await signer.sign(viewer), authorization: 'Bearer clp_pat_x' })),
+    ).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('uses the assertion when it and the bearer token name the same caller', async () => {
+    const sameCaller = { ...viewer, scopes: ['issues:read'] };
+    const resolver = createPrincipalResolver({ verifier, authenticate: async () => sameCaller });
     const resolved = await resolver.resolve(
       metadata({ [principalAssertionHeader]: await signer.sign(viewer), authorization: 'Bearer clp_pat_x' }),
     );
     expect(resolved).toEqual(viewer);
-    expect(authenticate).not.toHaveBeenCalled();
   });
 
   it('sends a bearer token to authenticate', async () => {

@@ -1,11 +1,10 @@
 import type { Pool } from 'pg';
 import type { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import type {
   AccessTokens,
   AssertionSigner,
-  CallContext,
   IdentityProviderVerifier,
+  ScopedHandler as PlatformScopedHandler,
   ServiceImpl,
 } from '@causeloop/platform';
 import type { Authenticator } from '../authenticator.js';
@@ -40,13 +39,5 @@ export interface HandlerDeps {
 /** The handlers of `causeloop.auth.v1.AuthService`, typed from its descriptor. */
 export type AuthServiceImpl = ServiceImpl<typeof AuthService>;
 
-/** The call context of an RPC whose HTTP rule names a scope: the caller's principal, checked. */
-export interface PrincipalCallContext extends CallContext {
-  readonly principal: Principal;
-}
-
 /** A handler of a scoped RPC: it runs only after the principal holds the rule's scope. */
-export type ScopedHandler<K extends keyof AuthServiceImpl> = (
-  request: Parameters<AuthServiceImpl[K]>[0],
-  context: PrincipalCallContext,
-) => ReturnType<AuthServiceImpl[K]>;
+export type ScopedHandler<K extends keyof AuthServiceImpl> = PlatformScopedHandler<typeof AuthService, K>;
