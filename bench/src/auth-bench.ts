@@ -1,22 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jwtVerify } from 'jose';
 import { uuidv7 } from 'uuidv7';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import {
-  bootstrapRoles,
-  createGrpcClient,
-  createPool,
-  generateAssertionKeyPair,
-  migrationsDirectory,
-  runMigrations,
-  withClient,
-  withTenant,
-} from '@causeloop/platform';
-import { startEmbeddedPostgres } from '@causeloop/platform/embedded-postgres';
+import { createGrpcClient, createPool, generateAssertionKeyPair, withClient, withTenant } from '@causeloop/platform';
 import { startServiceProcess } from '@causeloop/platform/service-process';
+import { withBenchDatabase } from './bench-database.js';
 import { measure, report } from './measure.js';
 
 const total = 10_000;
@@ -35,20 +24,12 @@ const authMain = path.join(repositoryRoot, 'services/auth/dist/main.js');
  * HS256 verify of the same access token alone, in this process.
  */
 export async function benchAuth(): Promise<void> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'causeloop-bench-auth-'));
-  const server = await startEmbeddedPostgres({ dataDirectory: directory, ephemeral: true });
-  try {
-    const ownerPassword = randomBytes(12).toString('hex');
-    const appPassword = randomBytes(12).toString('hex');
-    await bootstrapRoles({ adminConnectionString: server.adminUrl, database: 'bench', ownerPassword, appPassword });
-    const url = (user: string, password: string) => `postgres://${user}:${password}@127.0.0.1:${server.port}/bench`;
-    const ownerUrl = url('causeloop_owner', ownerPassword);
-    await runMigrations({ connectionString: ownerUrl, directory: migrationsDirectory() });
+  await withBenchDatabase(async ({ ownerUrl, appUrl }) => {
     const userId = uuidv7();
     await withClient(ownerUrl, (client) =>
       client.query(`insert into users (id, email, display_name) values ($1, 'bench@example.com', 'Bench')`, [userId]),
     );
-    const pool = createPool({ connectionString: url('causeloop_app', appPassword), applicationName: 'bench', max: 2 });
+    const pool = createPool({ connectionString: appUrl, applicationName: 'bench', max: 2 });
     await withTenant(pool, workspaceId, async (client) => {
       await client.query(`insert into workspaces (id, name) values ($1, 'Bench')`, [workspaceId]);
       await client.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'analyst')`, [workspaceId, userId]);
@@ -63,7 +44,7 @@ export async function benchAuth(): Promise<void> {
         NODE_ENV: 'development',
         LOG_LEVEL: 'info',
         JWT_SECRET: jwtSecret,
-        DATABASE_URL: url('causeloop_app', appPassword),
+        DATABASE_URL: appUrl,
         DATABASE_POOL_MAX: String(concurrency),
         PRINCIPAL_ASSERTION_PRIVATE_KEY: (await generateAssertionKeyPair()).privateKeyPem,
       },
@@ -96,8 +77,5 @@ export async function benchAuth(): Promise<void> {
       client.close();
       await service.stop();
     }
-  } finally {
-    await server.stop();
-    await rm(directory, { recursive: true, force: true });
-  }
+  });
 }
