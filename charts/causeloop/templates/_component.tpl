@@ -55,6 +55,32 @@ Every service runs from the same image: node --import <tracing> services/<name>/
       name: {{ include "causeloop.jwtSecretName" $root }}
       key: {{ $v.jwt.secretKey }}
 {{- end }}
+{{- if $c.assertionKey }}
+- name: PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE
+  value: {{ include "causeloop.assertionKeyFile" $root | quote }}
+{{- end }}
+{{- if eq .name "auth" }}
+{{- /* auth's own settings (services/auth/src/config.ts); the IdP triple is all or none. */}}
+{{- $auth := $v.auth }}
+- name: ACCESS_TOKEN_TTL_SECONDS
+  value: {{ int $auth.accessTokenTtlSeconds | quote }}
+- name: REFRESH_TOKEN_TTL_SECONDS
+  value: {{ int $auth.refreshTokenTtlSeconds | quote }}
+- name: REFRESH_REUSE_GRACE_SECONDS
+  value: {{ int $auth.refreshReuseGraceSeconds | quote }}
+- name: PRINCIPAL_ASSERTION_TTL_SECONDS
+  value: {{ int $auth.principalAssertionTtlSeconds | quote }}
+{{- with $auth.identityProvider }}
+{{- if .jwksUrl }}
+- name: IDP_JWKS_URL
+  value: {{ .jwksUrl | quote }}
+- name: IDP_ISSUER
+  value: {{ .issuer | quote }}
+- name: IDP_AUDIENCE
+  value: {{ .audience | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- range $callee := $c.calls }}
 - name: {{ include "causeloop.envName" $callee }}_GRPC_ADDR
   value: {{ include "causeloop.grpcAddress" (dict "root" $root "name" $callee) | quote }}
@@ -105,6 +131,10 @@ spec:
         {{- end }}
         {{- if and $c.database $v.database.create }}
         checksum/database: {{ printf "%s|%s" $v.database.url $v.database.ownerUrl | sha256sum | quote }}
+        {{- end }}
+        {{- if or (and $c.jwtSecret $v.jwt.create) (and $c.assertionKey $v.assertionKey.create) }}
+        # auth reads JWT_SECRET and the assertion key at start only: roll the pods when they change.
+        checksum/auth-secrets: {{ printf "%s|%s" (ternary $v.jwt.secret "" (and $c.jwtSecret $v.jwt.create)) (ternary $v.assertionKey.privateKey "" (and $c.assertionKey $v.assertionKey.create)) | sha256sum | quote }}
         {{- end }}
         {{- with $c.podAnnotations }}
         {{- toYaml . | nindent 8 }}
@@ -181,6 +211,11 @@ spec:
               mountPath: {{ $v.masterKey.mountPath }}
               readOnly: true
             {{- end }}
+            {{- if $c.assertionKey }}
+            - name: assertion-key
+              mountPath: {{ $v.assertionKey.mountPath }}
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
@@ -191,10 +226,19 @@ spec:
         - name: master-key
           secret:
             secretName: {{ include "causeloop.masterKeySecretName" $root }}
-            defaultMode: 0440
+            defaultMode: 288 # 0440: YAML 1.1 reads 0440 as octal, YAML 1.2 as decimal
             items:
               - key: {{ $v.masterKey.secretKey }}
                 path: keyring
+        {{- end }}
+        {{- if $c.assertionKey }}
+        - name: assertion-key
+          secret:
+            secretName: {{ include "causeloop.assertionKeySecretName" $root }}
+            defaultMode: 288 # 0440: YAML 1.1 reads 0440 as octal, YAML 1.2 as decimal
+            items:
+              - key: {{ $v.assertionKey.secretKey }}
+                path: private-key.pem
         {{- end }}
       {{- with $c.nodeSelector }}
       nodeSelector:

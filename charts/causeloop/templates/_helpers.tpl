@@ -78,6 +78,22 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.jwt.create -}}{{ include "causeloop.fullname" . }}-jwt{{- else -}}{{ .Values.jwt.existingSecret }}{{- end -}}
 {{- end -}}
 
+{{- define "causeloop.assertionKeySecretName" -}}
+{{- if .Values.assertionKey.create -}}{{ include "causeloop.fullname" . }}-assertion-key{{- else -}}{{ .Values.assertionKey.existingSecret }}{{- end -}}
+{{- end -}}
+
+{{/* The file PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE names. */}}
+{{- define "causeloop.assertionKeyFile" -}}
+{{- printf "%s/private-key.pem" (trimSuffix "/" .Values.assertionKey.mountPath) -}}
+{{- end -}}
+
+{{/* The port of auth.identityProvider.jwksUrl: explicit, else 443 (https) or 80 (http). */}}
+{{- define "causeloop.identityProviderPort" -}}
+{{- $url := urlParse .Values.auth.identityProvider.jwksUrl -}}
+{{- $explicit := regexFind ":[0-9]+$" $url.host -}}
+{{- if $explicit -}}{{ trimPrefix ":" $explicit }}{{- else if eq $url.scheme "http" -}}80{{- else -}}443{{- end -}}
+{{- end -}}
+
 {{/* The file CAUSELOOP_MASTER_KEY_FILE names. */}}
 {{- define "causeloop.masterKeyFile" -}}
 {{- printf "%s/keyring" (trimSuffix "/" .Values.masterKey.mountPath) -}}
@@ -151,7 +167,9 @@ The enabled components, each merged over componentDefaults, as YAML:
 {{- end -}}
 {{- $needsMasterKey := false -}}
 {{- $needsJwt := false -}}
+{{- $needsAssertionKey := false -}}
 {{- range $name, $c := $components -}}
+{{- if $c.assertionKey -}}{{- $needsAssertionKey = true -}}{{- end -}}
 {{- if $c.masterKey -}}{{- $needsMasterKey = true -}}{{- end -}}
 {{- if $c.jwtSecret -}}{{- $needsJwt = true -}}{{- end -}}
 {{- if not (or $c.grpc $c.http) -}}
@@ -187,11 +205,35 @@ The enabled components, each merged over componentDefaults, as YAML:
 {{- if and $needsMasterKey $v.masterKey.create (eq $v.environment "production") (contains "QN1X0xJFrqTG5h9yZ3rAJf2By8KqCz7Uu7yGUBj9eVo=" $v.masterKey.keyring) -}}
 {{- $errors = append $errors "masterKey.keyring holds the published development key, which crypto refuses under environment=production: generate a real one (npm run causeloop -- kek generate 1)" -}}
 {{- end -}}
-{{- if and $needsJwt $v.jwt.create (lt (len $v.jwt.secret) 32) -}}
+{{- if and $needsJwt $v.jwt.create (not $v.jwt.secret) -}}
+{{- $errors = append $errors "jwt.create is true but jwt.secret is empty: set it (at least 32 bytes, e.g. openssl rand -base64 48), or set jwt.create=false and jwt.existingSecret" -}}
+{{- end -}}
+{{- if and $needsJwt $v.jwt.create $v.jwt.secret (lt (len $v.jwt.secret) 32) -}}
 {{- $errors = append $errors "jwt.secret must be at least 32 characters (auth refuses shorter secrets)" -}}
 {{- end -}}
 {{- if and $needsJwt (not $v.jwt.create) (not $v.jwt.existingSecret) -}}
 {{- $errors = append $errors "auth needs JWT_SECRET: set jwt.existingSecret, or jwt.create=true with jwt.secret" -}}
+{{- end -}}
+{{- /* services/auth/src/development-secret.ts: auth refuses it under NODE_ENV=production. */ -}}
+{{- if and $needsJwt $v.jwt.create (eq $v.environment "production") (eq $v.jwt.secret "causeloop-development-jwt-secret-never-use-in-production") -}}
+{{- $errors = append $errors "jwt.secret is the published development JWT secret, which auth refuses under environment=production: generate a real one (openssl rand -base64 48)" -}}
+{{- end -}}
+{{- if and $needsAssertionKey $v.assertionKey.create (not $v.assertionKey.privateKey) -}}
+{{- $errors = append $errors "assertionKey.create is true but assertionKey.privateKey is empty: set it (openssl genpkey -algorithm ed25519), or set assertionKey.create=false and assertionKey.existingSecret" -}}
+{{- end -}}
+{{- if and $needsAssertionKey (not $v.assertionKey.create) (not $v.assertionKey.existingSecret) -}}
+{{- $errors = append $errors "auth needs its principal-assertion key: set assertionKey.existingSecret, or assertionKey.create=true with assertionKey.privateKey" -}}
+{{- end -}}
+{{- if and $needsAssertionKey $v.assertionKey.create (eq $v.environment "production") (contains "MC4CAQAwBQYDK2VwBCIEIFf/8e3bu/896aYGHTKxq7gh2w57k0RzovpHxz//yE9r" $v.assertionKey.privateKey) -}}
+{{- $errors = append $errors "assertionKey.privateKey is the published development key (k8s/dev-values.yaml), which must not sign assertions under environment=production: generate a real one (openssl genpkey -algorithm ed25519)" -}}
+{{- end -}}
+{{- if hasKey $components "auth" -}}
+{{- $idp := $v.auth.identityProvider -}}
+{{- $set := 0 -}}
+{{- range (list $idp.jwksUrl $idp.issuer $idp.audience) }}{{ if . }}{{ $set = add1 $set }}{{ end }}{{ end -}}
+{{- if and (gt $set 0) (lt $set 3) -}}
+{{- $errors = append $errors "auth.identityProvider: set jwksUrl, issuer and audience together, or none of them (auth refuses a partial set)" -}}
+{{- end -}}
 {{- end -}}
 {{- if include "causeloop.needsDatabase" . -}}
 {{- if $v.database.create -}}

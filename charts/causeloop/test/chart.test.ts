@@ -10,7 +10,7 @@ import { Namespace, Pod, Secret, Service, ServiceAccount, type IContainer, type 
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findObject, parseManifests, renderChart, renderChartError, repositoryRoot, reportMissingHelm, runHelm, type K8sObject } from './helm.js';
+import { findObject, generatedSecretsValuesFile, parseManifests, renderChart, renderChartError, repositoryRoot, reportMissingHelm, runHelm, type K8sObject } from './helm.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -21,6 +21,8 @@ const tests = [
   'every rendered object validates against its Kubernetes schema',
   'probes, security contexts, tokens, grace period',
   'crypto: KEK file, headless Service, NetworkPolicy paths',
+  'auth: env, secrets, key file, NetworkPolicy paths (database, DNS, JWKS, callers, monitoring)',
+  'auth values refused: missing secrets, development secrets under production, partial IdP',
   'migration Job',
   'gateway-only objects',
 ] as const;
@@ -39,9 +41,9 @@ const models: Record<string, new (data: any) => { validate(): void }> = {
 const valueSets = {
   default: [],
   production: ['charts/causeloop/ci/production-values.yaml'],
-  contract: ['charts/causeloop/test/contract-values.yaml'],
+  contract: ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile],
   dev: ['k8s/dev-values.yaml'],
-  all: ['charts/causeloop/test/all-components-values.yaml'],
+  all: ['charts/causeloop/test/all-components-values.yaml', generatedSecretsValuesFile],
 } as const;
 type ValueSet = keyof typeof valueSets;
 
@@ -83,7 +85,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
       set: [
         'shutdown.terminationGracePeriodSeconds=12',
         'components.crypto.autoscaling.enabled=true', 'components.crypto.autoscaling.minReplicas=5', 'components.crypto.autoscaling.maxReplicas=2',
-        'masterKey.create=true', 'ingress.enabled=true', 'components.tenancy.enabled=true',
+        'masterKey.create=true', 'ingress.enabled=true', 'components.tenancy.enabled=true', 'components.auth.enabled=false',
       ],
     });
     expect(error).toContain('Causeloop values are inconsistent (5 problems)');
@@ -96,12 +98,13 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(devKey).toContain('published development key');
   });
 
-  it('renders only what exists by default: crypto, its objects, the migration Job and the test pod', () => {
+  it('renders only what exists by default: crypto, auth, their objects, the migration Job and the test pod', () => {
     const names = rendered.default.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names).toEqual([
-      'Deployment/causeloop-crypto', 'Job/causeloop-migrate',
-      'NetworkPolicy/causeloop-crypto', 'NetworkPolicy/causeloop-default-deny', 'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-test',
-      'Pod/causeloop-test-ready', 'Service/causeloop-crypto', 'ServiceAccount/causeloop-crypto',
+      'Deployment/causeloop-auth', 'Deployment/causeloop-crypto', 'Job/causeloop-migrate',
+      'NetworkPolicy/causeloop-auth', 'NetworkPolicy/causeloop-crypto', 'NetworkPolicy/causeloop-default-deny', 'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-test',
+      'Pod/causeloop-test-ready',
+      'Service/causeloop-auth', 'Service/causeloop-crypto', 'ServiceAccount/causeloop-auth', 'ServiceAccount/causeloop-crypto',
     ]);
   });
 
@@ -149,9 +152,10 @@ describe.skipIf(skip)('charts/causeloop', () => {
     const mount = container.volumeMounts?.find((m) => m.name === 'master-key');
     expect(mount).toMatchObject({ mountPath: '/var/run/secrets/causeloop/master-key', readOnly: true });
     expect(mount?.subPath).toBeUndefined(); // subPath mounts never see a rotated Secret
-    expect(spec.volumes?.find((v) => v.name === 'master-key')?.secret).toMatchObject({ secretName: 'causeloop-master-key', items: [{ key: 'keyring', path: 'keyring' }] });
+    expect(spec.volumes?.find((v) => v.name === 'master-key')?.secret).toMatchObject({ secretName: 'causeloop-master-key', defaultMode: 0o440, items: [{ key: 'keyring', path: 'keyring' }] });
     expect(container.env).toContainEqual({ name: 'CAUSELOOP_MASTER_KEY_FILE', value: '/var/run/secrets/causeloop/master-key/keyring' });
-    expect(container.env?.some((e) => e.name === 'CAUSELOOP_MASTER_KEY' || e.name === 'DATABASE_URL')).toBe(false);
+    expect(container.env?.some((e) => ['CAUSELOOP_MASTER_KEY', 'DATABASE_URL', 'JWT_SECRET', 'PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE'].includes(e.name))).toBe(false);
+    expect(container.volumeMounts?.map((m) => m.name)).toEqual(['tmp', 'master-key']);
     const service = findObject(rendered.default, 'Service', 'causeloop-crypto')['spec'] as { clusterIP: string; ports: { name: string; port: number }[] };
     expect(service.clusterIP).toBe('None');
     expect(service.ports.map((p) => `${p.name}:${p.port}`)).toEqual(['grpc:50051', 'ops:9090']);
@@ -180,6 +184,136 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(cryptoAll.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['insights', 'tenancy', 'operator']);
   });
 
+  it('gives auth its database URL, JWT_SECRET and token settings, and mounts the assertion key as the file PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE names', () => {
+    const spec = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-auth'));
+    const container = spec.containers[0]!;
+    expect(container.args).toEqual(['--import', '@causeloop/platform/tracing/register', 'services/auth/dist/main.js']);
+    expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
+    expect(container.env).toEqual([
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'OPS_PORT', value: '9090' },
+      { name: 'GRPC_PORT', value: '50051' },
+      { name: 'SHUTDOWN_DRAIN_MS', value: '10000' },
+      { name: 'OTEL_SERVICE_NAME', value: 'causeloop-auth' },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'causeloop-database', key: 'DATABASE_URL' } } },
+      { name: 'JWT_SECRET', valueFrom: { secretKeyRef: { name: 'causeloop-jwt', key: 'JWT_SECRET' } } },
+      { name: 'PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE', value: '/var/run/secrets/causeloop/assertion-key/private-key.pem' },
+      { name: 'ACCESS_TOKEN_TTL_SECONDS', value: '900' },
+      { name: 'REFRESH_TOKEN_TTL_SECONDS', value: '2592000' },
+      { name: 'REFRESH_REUSE_GRACE_SECONDS', value: '10' },
+      { name: 'PRINCIPAL_ASSERTION_TTL_SECONDS', value: '60' },
+    ]);
+    expect(container.volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'assertion-key', mountPath: '/var/run/secrets/causeloop/assertion-key', readOnly: true },
+    ]);
+    expect(spec.volumes?.find((v) => v.name === 'assertion-key')?.secret).toEqual({
+      secretName: 'causeloop-assertion-key', defaultMode: 0o440, items: [{ key: 'private-key.pem', path: 'private-key.pem' }],
+    });
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(findObject(rendered.default, 'Service', 'causeloop-auth')['spec']).toMatchObject({ clusterIP: 'None' });
+    expect(rendered.default.some((o) => o.kind === 'Secret')).toBe(false); // brought by the operator by default
+
+    // The production example: an IdP, existing Secrets, its own TTL.
+    const production = podSpec(findObject(rendered.production, 'Deployment', 'causeloop-auth')).containers[0]!.env!;
+    expect(production).toEqual(expect.arrayContaining([
+      { name: 'IDP_JWKS_URL', value: 'https://login.example.com/.well-known/jwks.json' },
+      { name: 'IDP_ISSUER', value: 'https://login.example.com/' },
+      { name: 'IDP_AUDIENCE', value: 'causeloop' },
+      { name: 'ACCESS_TOKEN_TTL_SECONDS', value: '600' },
+    ]));
+    expect(container.env!.some((e) => e.name.startsWith('IDP_'))).toBe(false);
+
+    // Chart-created Secrets (contract values): the generated key and secret, and a checksum that rolls auth when they change.
+    const jwt = findObject(rendered.contract, 'Secret', 'causeloop-jwt')['stringData'] as Record<string, string>;
+    const key = findObject(rendered.contract, 'Secret', 'causeloop-assertion-key')['stringData'] as Record<string, string>;
+    expect(Buffer.byteLength(jwt['JWT_SECRET']!)).toBeGreaterThanOrEqual(32);
+    expect(key['private-key.pem']).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+-----END PRIVATE KEY-----\n$/);
+    const podAnnotations = (name: string) =>
+      (findObject(rendered.contract, 'Deployment', name)['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+    expect(podAnnotations('causeloop-auth')['checksum/auth-secrets']).toMatch(/^[0-9a-f]{64}$/);
+    expect(podAnnotations('causeloop-crypto')['checksum/auth-secrets']).toBeUndefined();
+  });
+
+  it('allows exactly the network paths auth needs: database, DNS, the JWKS URL when an IdP is set, gRPC from callers, ops from monitoring', () => {
+    type Policy = {
+      ingress: { from: { podSelector?: { matchExpressions?: { values: string[] }[] }; namespaceSelector?: object }[]; ports: { port: number }[] }[];
+      egress: { to?: object[]; ports: { port: number; protocol: string }[] }[];
+    };
+    const byDefault = findObject(rendered.default, 'NetworkPolicy', 'causeloop-auth')['spec'] as Policy;
+    expect(byDefault.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[50051], [9090]]);
+    expect(byDefault.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['operator']);
+    expect(byDefault.ingress[1]!.from[0]).toMatchObject({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } });
+    // No IdP configured: no way out but DNS and the database (any destination on 5432 by default).
+    expect(byDefault.egress).toEqual([
+      expect.objectContaining({ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }),
+      { ports: [{ port: 5432, protocol: 'TCP' }] },
+    ]);
+    // An https IdP: any destination on 443 unless networkPolicy.identityProviderTo narrows it.
+    const withIdp = renderChart({
+      set: ['auth.identityProvider.jwksUrl=https://idp.example/jwks.json', 'auth.identityProvider.issuer=https://idp.example/', 'auth.identityProvider.audience=causeloop'],
+    });
+    const idpPolicy = findObject(withIdp, 'NetworkPolicy', 'causeloop-auth')['spec'] as Policy;
+    expect(idpPolicy.egress.slice(1)).toEqual([{ ports: [{ port: 5432, protocol: 'TCP' }] }, { ports: [{ port: 443, protocol: 'TCP' }] }]);
+    expect((findObject(withIdp, 'NetworkPolicy', 'causeloop-crypto')['spec'] as Policy).egress).toHaveLength(1); // crypto never goes out
+    // Production values: the database by CIDR, the IdP on 443, OTLP to the collector.
+    const production = findObject(rendered.production, 'NetworkPolicy', 'causeloop-auth')['spec'] as Policy;
+    expect(production.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 5432, 443, 4317]);
+    expect(production.egress[1]!.to).toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
+    expect(production.egress[2]!.to).toBeUndefined();
+    // Every component: gRPC from the gateway, tenancy, insights and operators; the JWKS port from the URL, to the configured peers.
+    const all = findObject(rendered.all, 'NetworkPolicy', 'causeloop-auth')['spec'] as Policy;
+    expect(all.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'insights', 'tenancy', 'operator']);
+    expect(all.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 5432, 8443, 4317]);
+    expect(all.egress[2]).toEqual({ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8443, protocol: 'TCP' }] });
+    const gateway = findObject(rendered.all, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as Policy;
+    expect(gateway.egress.some((rule) => rule.ports[0]!.port === 8443)).toBe(false); // only auth talks to the IdP
+    // The test pod reaches auth's ops port.
+    const testPolicy = findObject(rendered.default, 'NetworkPolicy', 'causeloop-test')['spec'] as { egress: { to?: { podSelector?: { matchExpressions?: { values: string[] }[] } }[] }[] };
+    expect(testPolicy.egress[1]!.to![0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['auth', 'crypto']);
+  });
+
+  it('refuses auth without its secrets, with the development secrets under production, and with a partial IdP', () => {
+    const missing = renderChartError({
+      set: ['jwt.existingSecret=', 'assertionKey.existingSecret=', 'auth.identityProvider.jwksUrl=https://idp.example/jwks.json'],
+    });
+    expect(missing).toContain('Causeloop values are inconsistent (3 problems)');
+    expect(missing).toContain('auth needs JWT_SECRET: set jwt.existingSecret, or jwt.create=true with jwt.secret');
+    expect(missing).toContain('auth needs its principal-assertion key: set assertionKey.existingSecret, or assertionKey.create=true with assertionKey.privateKey');
+    expect(missing).toContain('auth.identityProvider: set jwksUrl, issuer and audience together, or none of them');
+
+    const empty = renderChartError({ set: ['jwt.create=true', 'assertionKey.create=true'] });
+    expect(empty).toContain('(2 problems)');
+    expect(empty).toContain('jwt.create is true but jwt.secret is empty');
+    expect(empty).toContain('assertionKey.create is true but assertionKey.privateKey is empty');
+    expect(renderChartError({ valuesFiles: ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile], set: ['jwt.secret=too-short-for-hs256'] }))
+      .toContain('jwt.secret must be at least 32 characters');
+
+    // k8s/dev-values.yaml under production: all three published development secrets refused at once.
+    const devInProduction = renderChartError({ valuesFiles: ['k8s/dev-values.yaml'], set: ['environment=production'] });
+    expect(devInProduction).toContain('(3 problems)');
+    expect(devInProduction).toContain('masterKey.keyring holds the published development key');
+    expect(devInProduction).toContain('jwt.secret is the published development JWT secret, which auth refuses under environment=production');
+    expect(devInProduction).toContain('assertionKey.privateKey is the published development key');
+    // The JWT one is exactly the service's (services/auth/src/development-secret.ts).
+    const source = readFileSync(path.join(repositoryRoot, 'services/auth/src/development-secret.ts'), 'utf8');
+    const developmentJwtSecret = /developmentJwtSecret = '([^']+)'/.exec(source)![1]!;
+    expect(renderChartError({ valuesFiles: ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile], set: [`jwt.secret=${developmentJwtSecret}`] }))
+      .toContain('jwt.secret is the published development JWT secret');
+    expect(findObject(renderChart({ valuesFiles: ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile], set: [`jwt.secret=${developmentJwtSecret}`, 'environment=development'] }), 'Secret', 'causeloop-jwt')).toBeDefined();
+
+    // The schema: TTL ranges of services/auth/src/config.ts, a PEM, an http(s) JWKS URL, no unknown keys.
+    const schema = renderChartError({
+      set: ['auth.accessTokenTtlSeconds=10', 'auth.refreshReuseGraceSeconds=301', 'auth.identityProvider.jwksUrl=ftp://idp', 'assertionKey.privateKey=not-a-key', 'auth.tokenTtl=1'],
+    });
+    expect(schema).toContain("at '/auth/accessTokenTtlSeconds': minimum: got 10, want 30");
+    expect(schema).toContain("at '/auth/refreshReuseGraceSeconds': maximum: got 301, want 300");
+    expect(schema).toContain("at '/auth/identityProvider/jwksUrl'");
+    expect(schema).toContain("at '/assertionKey/privateKey'");
+    expect(schema).toContain("additional properties 'tokenTtl' not allowed");
+  });
+
   it('runs migrations as a pre-install,pre-upgrade hook Job with the owner URL', () => {
     const job = findObject(rendered.default, 'Job', 'causeloop-migrate');
     expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
@@ -200,7 +334,10 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(findObject(rendered.all, 'Ingress', 'causeloop-api-gateway')).toBeDefined();
     expect(findObject(rendered.all, 'HTTPRoute', 'causeloop-api-gateway')).toBeDefined();
     const urls = (objects: readonly K8sObject[]) => podSpec(findObject(objects, 'Pod', 'causeloop-test-ready')).containers[0]!.args!.filter((a) => a.startsWith('http'));
-    expect(urls(rendered.default)).toEqual(['http://causeloop-crypto.causeloop.svc.cluster.local:9090/ready']);
+    expect(urls(rendered.default)).toEqual([
+      'http://causeloop-auth.causeloop.svc.cluster.local:9090/ready',
+      'http://causeloop-crypto.causeloop.svc.cluster.local:9090/ready',
+    ]);
     expect(urls(rendered.all)).toHaveLength(5);
     expect(urls(rendered.all)).toContain('http://causeloop-api-gateway.causeloop.svc.cluster.local:9090/ready');
     const tenancyEnv = podSpec(findObject(rendered.all, 'Deployment', 'causeloop-tenancy')).containers[0]!.env!;

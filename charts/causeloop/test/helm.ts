@@ -2,10 +2,11 @@
 // (scripts/tools/fetch-helm.sh). Helm gets a throwaway HOME and HELM_* directories, so it
 // writes nothing into the repository or the user's home.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 
 export const repositoryRoot = path.resolve(import.meta.dirname, '../../..');
 export const chartDirectory = path.join(repositoryRoot, 'charts/causeloop');
@@ -108,3 +109,15 @@ export function findObject(objects: readonly K8sObject[], kind: string, name: st
 }
 
 export const execHelmVersion = (): string => (helmBinary ? execFileSync(helmBinary, ['version', '--short'], { env: helmEnv, encoding: 'utf8' }).trim() : 'missing');
+
+/**
+ * A values file, made fresh for this test run, holding auth's secrets: a real Ed25519
+ * private key (PKCS#8 PEM) and a random 48-byte JWT_SECRET. Nothing private is committed;
+ * pass it after a values file that sets `jwt.create` and `assertionKey.create`.
+ */
+export const generatedSecretsValuesFile: string = (() => {
+  const privateKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const file = path.join(helmHome, 'generated-secrets-values.yaml');
+  writeFileSync(file, stringify({ jwt: { secret: randomBytes(48).toString('base64url') }, assertionKey: { privateKey } }), { mode: 0o600 });
+  return file;
+})();

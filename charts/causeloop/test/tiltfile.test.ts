@@ -30,6 +30,9 @@ describe.skipIf(skip)('Tiltfile', () => {
     expect(report.resources['causeloop-migrate']).toContain('causeloop-postgres');
     expect(report.resources['causeloop-crypto']).toContain('causeloop-migrate');
     expect(report.forwards['causeloop-crypto']).toEqual(['50054:50051', '9094:9090']);
+    expect(report.resources['causeloop-auth']).toEqual(['causeloop-migrate']);
+    expect(report.forwards['causeloop-auth']).toEqual(['50051:50051', '9091:9090']);
+    expect(report.resources['causeloop-test-ready']).toEqual(['causeloop-crypto', 'causeloop-auth']);
     expect(readFileSync(path.join(repositoryRoot, 'Tiltfile'), 'utf8').split('\n').length).toBeLessThanOrEqual(40);
   });
 
