@@ -1,8 +1,8 @@
 import { uuidv7 } from 'uuidv7';
-import { apiTokenDisplayPrefix, appendAuditEntry, CauseloopError, generateApiToken, hashApiToken, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, CauseloopError, withTenant } from '@causeloop/platform';
 import { isUniqueViolation } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
-import { apiTokenView, callerUserId, tokenExpiry, tokenName, tokenScopes } from './token-fields.js';
+import { apiTokenView, callerUserId, newTokenSecret, tokenExpiry, tokenName, tokenScopes } from './token-fields.js';
 
 /** CreatePersonalAccessToken: scopes ⊆ the caller's own; the secret is returned once. */
 export function createPersonalAccessToken(deps: HandlerDeps): ScopedHandler<'createPersonalAccessToken'> {
@@ -11,7 +11,7 @@ export function createPersonalAccessToken(deps: HandlerDeps): ScopedHandler<'cre
     const name = tokenName('name', request.name);
     const scopes = tokenScopes(request.scopes, principal.scopes);
     const expiresAt = tokenExpiry(request.expiresAt);
-    const secret = generateApiToken('personal_access');
+    const { secret, tokenHash, displayPrefix } = newTokenSecret('personal_access');
     try {
       const row = await withTenant(deps.pool, principal.workspaceId, async (client) => {
         const created = await deps.apiTokens.insert(client, {
@@ -19,8 +19,8 @@ export function createPersonalAccessToken(deps: HandlerDeps): ScopedHandler<'cre
           kind: 'personal_access',
           userId,
           name,
-          tokenHash: hashApiToken(secret),
-          displayPrefix: apiTokenDisplayPrefix(secret),
+          tokenHash,
+          displayPrefix,
           scopes,
           expiresAt,
         });

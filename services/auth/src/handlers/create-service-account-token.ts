@@ -1,16 +1,8 @@
 import { uuidv7 } from 'uuidv7';
-import {
-  apiTokenDisplayPrefix,
-  appendAuditEntry,
-  CauseloopError,
-  generateApiToken,
-  hashApiToken,
-  roleScopes,
-  withTenant,
-} from '@causeloop/platform';
+import { appendAuditEntry, CauseloopError, roleScopes, withTenant } from '@causeloop/platform';
 import { isUniqueViolation, notFound } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
-import { apiTokenView, tokenExpiry, tokenId, tokenName, tokenScopes } from './token-fields.js';
+import { apiTokenView, newTokenSecret, tokenExpiry, tokenId, tokenName, tokenScopes } from './token-fields.js';
 
 /**
  * CreateServiceAccountToken: a clp_sa_ token whose scopes are within the account's role
@@ -23,7 +15,7 @@ export function createServiceAccountToken(deps: HandlerDeps): ScopedHandler<'cre
     const name = tokenName('name', request.name);
     const callerScopes = tokenScopes(request.scopes, principal.scopes);
     const expiresAt = tokenExpiry(request.expiresAt);
-    const secret = generateApiToken('service_account');
+    const { secret, tokenHash, displayPrefix } = newTokenSecret('service_account');
     try {
       const row = await withTenant(deps.pool, principal.workspaceId, async (client) => {
         const account = await deps.serviceAccounts.get(client, { id: serviceAccountId });
@@ -34,8 +26,8 @@ export function createServiceAccountToken(deps: HandlerDeps): ScopedHandler<'cre
           kind: 'service_account',
           serviceAccountId,
           name,
-          tokenHash: hashApiToken(secret),
-          displayPrefix: apiTokenDisplayPrefix(secret),
+          tokenHash,
+          displayPrefix,
           scopes,
           expiresAt,
         });

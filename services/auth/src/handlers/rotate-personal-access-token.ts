@@ -1,20 +1,20 @@
-import { apiTokenDisplayPrefix, appendAuditEntry, generateApiToken, hashApiToken, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, withTenant } from '@causeloop/platform';
 import { notFound } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
-import { apiTokenView, callerUserId, tokenId } from './token-fields.js';
+import { apiTokenView, callerUserId, newTokenSecret, tokenId } from './token-fields.js';
 
 /** RotatePersonalAccessToken: a new secret for a live token; the old hash is overwritten. */
 export function rotatePersonalAccessToken(deps: HandlerDeps): ScopedHandler<'rotatePersonalAccessToken'> {
   return async (request, { principal }) => {
     const userId = callerUserId(principal);
     const id = tokenId('token_id', request.tokenId);
-    const secret = generateApiToken('personal_access');
+    const { secret, tokenHash, displayPrefix } = newTokenSecret('personal_access');
     const row = await withTenant(deps.pool, principal.workspaceId, async (client) => {
       const rotated = await deps.apiTokens.replaceSecret(client, {
         id,
         owner: { userId },
-        tokenHash: hashApiToken(secret),
-        displayPrefix: apiTokenDisplayPrefix(secret),
+        tokenHash,
+        displayPrefix,
       });
       if (rotated !== undefined) {
         await appendAuditEntry(client, {

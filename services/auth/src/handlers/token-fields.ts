@@ -1,6 +1,17 @@
 import { TokenKind, type Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
-import { canonicalUuid, CauseloopError, roleFromProto, roleToProto, scopesBeyond, type RoleName } from '@causeloop/platform';
+import {
+  apiTokenDisplayPrefix,
+  canonicalUuid,
+  CauseloopError,
+  generateApiToken,
+  hashApiToken,
+  roleFromProto,
+  roleToProto,
+  scopesBeyond,
+  type ApiTokenKind,
+  type RoleName,
+} from '@causeloop/platform';
 import { invalidField } from '../errors.js';
 import type { ApiTokenRow } from '../stores/api-token-store.js';
 import type { ServiceAccountRow } from '../stores/service-account-store.js';
@@ -72,4 +83,10 @@ export function tokenId(field: string, value: string): string {
   const canonical = canonicalUuid(value);
   if (canonical === undefined) throw invalidField(field, 'must be a UUID');
   return canonical;
+}
+
+/** A fresh token secret (shown once) with what is stored of it: its hash and display prefix. */
+export function newTokenSecret(kind: ApiTokenKind): { secret: string; tokenHash: Buffer; displayPrefix: string } {
+  const secret = generateApiToken(kind);
+  return { secret, tokenHash: hashApiToken(secret), displayPrefix: apiTokenDisplayPrefix(secret) };
 }
