@@ -70,6 +70,11 @@ export interface RenderOptions {
 
 /** `helm template` of the chart; every rendered document, hooks and tests included. */
 export function renderChart(options: RenderOptions = {}): K8sObject[] {
+  return parseManifests(renderChartText(options));
+}
+
+/** `helm template` output as text, exactly as `kubectl apply` would get it. */
+export function renderChartText(options: RenderOptions = {}): string {
   const args = [
     'template', options.release ?? 'causeloop', chartDirectory,
     '--namespace', options.namespace ?? 'causeloop',
@@ -81,7 +86,7 @@ export function renderChart(options: RenderOptions = {}): K8sObject[] {
   for (const value of options.set ?? []) args.push('--set', value);
   const result = runHelm(args);
   if (result.status !== 0) throw new Error(`helm template failed:\n${result.stderr}`);
-  return parseManifests(result.stdout);
+  return result.stdout;
 }
 
 /** `helm template` expected to fail; resolves with its error output. */
