@@ -43,5 +43,6 @@ await runService('crypto', async () => {
   const server = createGrpcServer({ logger: runtime.logger, registry: runtime.registry });
   server.addService(CryptoService, createCryptoService({ keyring: source, metrics }));
   const grpcPort = await serveGrpc(runtime, server, { host: config.grpcHost, port: config.grpcPort });
+  runtime.started();
   runtime.logger.info({ grpc_port: grpcPort, ops_port: opsPort }, 'crypto service ready');
 });

@@ -12,6 +12,11 @@ export interface ServiceRuntime {
   readonly registry: Registry;
   readonly readiness: Readiness;
   readonly lifecycle: Lifecycle;
+  /**
+   * Says start-up is over: until it is called `/ready` answers 503, so a probe (or a
+   * script) never sees "ready" while a port is still to be bound. The last line of main.
+   */
+  started(): void;
 }
 
 export interface ServiceRuntimeOptions {
@@ -36,7 +41,20 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
   // Registered first, so it runs last: spans from the drain are still exported.
   lifecycle.onShutdown('tracing', () => shutdownTracing());
   lifecycle.installSignalHandlers();
-  return { service: options.service, logger, registry, readiness, lifecycle };
+  let starting = true;
+  readiness.register('startup', async () => {
+    if (starting) throw new Error('still starting');
+  });
+  return {
+    service: options.service,
+    logger,
+    registry,
+    readiness,
+    lifecycle,
+    started: () => {
+      starting = false;
+    },
+  };
 }
 
 /**

@@ -59,7 +59,7 @@ describe('a service built on the platform, as a real process', () => {
     expect(await healthStatus(running.grpcAddress)).toBe('SERVING');
     const ready = await fetch(`${running.opsUrl}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { startup: 'ok', database: 'ok' } });
 
     const client = createGrpcClient(EchoService, { address: running.grpcAddress, defaultDeadlineMs: 5_000 });
     expect((await client.echo({ message: 'hello' })).message).toBe('hello');

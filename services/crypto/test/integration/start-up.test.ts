@@ -36,7 +36,7 @@ describe('the crypto service as a real process', () => {
     );
     try {
       const response = await fetch(`${running.opsUrl}/ready`);
-      expect(await response.json()).toEqual({ status: 'ready', checks: { 'self-test': 'ok' } });
+      expect(await response.json()).toEqual({ status: 'ready', checks: { startup: 'ok', 'self-test': 'ok' } });
       const client = createGrpcClient(CryptoService, { address: running.grpcAddress, defaultDeadlineMs: 5_000 });
       expect((await client.getKeyringStatus({})).primaryVersion).toBe(1);
       client.close();
