@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createLogger, env, loadConfig, logLevels } from '@causeloop/platform';
 import { createChildren } from './child-processes.js';
 import { demoOwner, demoWorkspace, seedDemoData } from './demo-data.js';
-import { demoAccessToken } from './demo-token.js';
+import { demoAccessToken, waitUntilReady } from './demo-token.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { prepareLocalDatabase } from './local-database.js';
 import { downstreamAddresses, localServices, withPortOffset } from './local-services.js';
@@ -73,7 +73,7 @@ const lines = [
   `  demo       workspace "${demoWorkspace.name}" (${demoWorkspace.id}), owner ${demoOwner.email}`,
   ...present.map(
     (service) =>
-      `  ${service.name.padEnd(11)}${service.grpcPort === undefined ? `http://127.0.0.1:${service.httpPort}` : `grpc 127.0.0.1:${service.grpcPort}`}  ops http://127.0.0.1:${service.opsPort}/ready`,
+      `  ${service.name.padEnd(12)}${service.grpcPort === undefined ? `http://127.0.0.1:${service.httpPort}` : `grpc 127.0.0.1:${service.grpcPort}`}  ops http://127.0.0.1:${service.opsPort}/ready`,
   ),
   present.length === 0 ? '  services   none built in this checkout yet (services/*/src/main.ts)' : '',
   'Press Ctrl-C to stop.',
@@ -97,15 +97,27 @@ void children.firstExit.then(({ name, code, signal }) =>
   stop(`${name} exited (${signal ?? `code ${code}`}); see its log lines above`, 1),
 );
 
-// A token to try things with, once auth is up (its log lines interleave above).
+// A token to try things with, once auth (and the gateway) are ready; their log lines
+// interleave above.
 const auth = present.find((service) => service.name === 'auth');
+const gateway = present.find((service) => service.name === 'api-gateway');
+async function printDemoToken(authGrpcPort: number, authOpsPort: number): Promise<void> {
+  await waitUntilReady('auth', `http://127.0.0.1:${authOpsPort}`);
+  const { accessToken, expiresIn } = await demoAccessToken(`127.0.0.1:${authGrpcPort}`);
+  let text =
+    `\nDemo owner's access token (${Math.round(expiresIn / 60)} min; sign in again with subject_token "dev:${demoOwner.email}"):\n` +
+    `  ${accessToken}\n`;
+  if (gateway?.httpPort !== undefined) {
+    await waitUntilReady('api-gateway', `http://127.0.0.1:${gateway.opsPort}`);
+    const base = `http://127.0.0.1:${gateway.httpPort}`;
+    text +=
+      `Try it:\n  curl -H "Authorization: Bearer ${accessToken}" ${base}/v1/api-tokens/scopes\n` +
+      `API description: ${base}/openapi.json (docs at ${base}/docs)\n`;
+  }
+  process.stdout.write(`${text}\n`);
+}
 if (auth?.grpcPort !== undefined) {
-  demoAccessToken({ grpcAddress: `127.0.0.1:${auth.grpcPort}`, opsUrl: `http://127.0.0.1:${auth.opsPort}` }).then(
-    ({ accessToken, expiresIn }) =>
-      process.stdout.write(
-        `\nDemo owner's access token (${Math.round(expiresIn / 60)} min; sign in again with subject_token "dev:${demoOwner.email}"):\n` +
-          `  ${accessToken}\n\n`,
-      ),
-    (error: unknown) => logger.warn({ err: error }, 'could not sign the demo owner in'),
+  printDemoToken(auth.grpcPort, auth.opsPort).catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not sign the demo owner in'),
   );
 }

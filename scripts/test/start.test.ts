@@ -67,10 +67,19 @@ describe('npm start (the local runner)', () => {
 
     // Every service built in this checkout runs, with the secrets it needs, and is ready;
     // the demo owner signs in through auth's development mode.
-    expect(first.output()).toContain(`crypto     grpc 127.0.0.1:${50054 + offset}`);
-    expect(first.output()).toContain(`auth       grpc 127.0.0.1:${50051 + offset}`);
+    expect(first.output()).toContain(`crypto      grpc 127.0.0.1:${50054 + offset}`);
+    expect(first.output()).toContain(`auth        grpc 127.0.0.1:${50051 + offset}`);
     await waitForOutput(first, "Demo owner's access token", 30_000);
-    expect(first.output()).toMatch(/^ {2}eyJ[\w-]+\.[\w-]+\.[\w-]+$/m);
+    const token = /^ {2}(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/m.exec(first.output())?.[1];
+    expect(token).toBeDefined();
+
+    // The printed curl works: the gateway routes it to auth with the demo owner's token.
+    expect(first.output()).toContain(`curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${8080 + offset}/v1/api-tokens/scopes`);
+    const scopes = await fetch(`http://127.0.0.1:${8080 + offset}/v1/api-tokens/scopes`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(scopes.status).toBe(200);
+    expect(((await scopes.json()) as { scopes: unknown[] }).scopes.length).toBeGreaterThan(10);
     await expect
       .poll(async () => (await fetch(`http://127.0.0.1:${9094 + offset}/ready`).catch(() => undefined))?.status, {
         timeout: 10_000,
@@ -104,7 +113,7 @@ describe('npm start (the local runner)', () => {
     expect(second.output()).toContain('database schema is up to date');
     expect(JSON.parse(await readFile(secretsFile, 'utf8'))).toEqual(secrets);
     expect((await pressCtrlC(second)).code).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses DATABASE_URL without DATABASE_OWNER_URL, saying which is missing', async () => {
     const home = await mkdtemp(path.join(tmpdir(), 'causeloop-home-'));

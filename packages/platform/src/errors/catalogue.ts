@@ -23,6 +23,8 @@ export const errorCatalogue = {
   conflict: { grpc: GrpcStatus.ABORTED, title: 'Conflict' },
   unprocessable: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, title: 'Unprocessable request' },
   rate_limited: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, title: 'Too many requests' },
+  payload_too_large: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, http: 413, title: 'Payload too large' },
+  unsupported_media_type: { grpc: GrpcStatus.INVALID_ARGUMENT, http: 415, title: 'Unsupported media type' },
   resource_exhausted: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, title: 'Resource exhausted' },
   cancelled: { grpc: GrpcStatus.CANCELLED, title: 'Request cancelled' },
   unimplemented: { grpc: GrpcStatus.UNIMPLEMENTED, title: 'Not implemented' },

@@ -1,0 +1,62 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { CauseloopError, type Logger } from '@causeloop/platform';
+import type { Authenticator } from './auth/create-cached-authenticator.js';
+import type { FrontedService } from './fronted-service.js';
+import { buildOpenApi } from './openapi/build-openapi.js';
+import { applyEdgeHeaders, registerEdgeHeaders, requestIdFor, traceIdFor } from './plugins/edge-headers.js';
+import { registerProblemDetails, sendProblem } from './plugins/problem-details.js';
+import { registerDescriptorRoutes } from './routes/from-descriptors.js';
+import { collectRoutedRpcs } from './routes/http-rules.js';
+import { registerOpenApiRoutes } from './routes/openapi-routes.js';
+import { registerRateLimit, type RateLimitOptions } from './rate-limit/index.js';
+
+export interface AppDeps {
+  /** The backends whose RPCs carry HTTP rules (today AuthService). */
+  readonly services: readonly FrontedService[];
+  /** Resolves bearer tokens; in production the cached wrapper around auth's `Authenticate`. */
+  readonly authenticator: Authenticator;
+  readonly logger?: Logger;
+  /** Deadline of each backend call. Default 10 s. */
+  readonly backendDeadlineMs?: number;
+  /** Largest request body; larger ones get 413. Default 1 MiB (DESIGN §7). */
+  readonly bodyLimitBytes?: number;
+  readonly version?: string;
+  /** Per-client and per-principal limits (DESIGN §7); its 429s are rendered as problems here. */
+  readonly rateLimit: Omit<RateLimitOptions, 'sendProblem'>;
+}
+
+/**
+ * The whole HTTP API as a fastify instance, not listening: `main.ts` listens, tests use
+ * `app.inject()`. Throws when the HTTP rules are invalid or collide.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const routes = collectRoutedRpcs(deps.services);
+  const app = Fastify({
+    logger: false, // one access concern at a time: errors are logged by the problem handler
+    bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    // Errors fastify raises before routing (a malformed URL) still answer as problems.
+    frameworkErrors: (error, request, reply) => {
+      applyEdgeHeaders(reply, request.id);
+      request.traceId = traceIdFor(request.raw);
+      return sendProblem(request, reply, error);
+    },
+  });
+  // The API speaks JSON only: other bodies are 415, not a string handed to the JSON mapping.
+  app.removeContentTypeParser('text/plain');
+  registerEdgeHeaders(app);
+  registerProblemDetails(app, deps.logger);
+  // Before any route: every request, unknown routes included, counts against its client.
+  registerRateLimit(app, {
+    ...deps.rateLimit,
+    sendProblem: (request, reply, problem) => void sendProblem(request, reply, new CauseloopError('rate_limited', problem.detail)),
+  });
+  registerDescriptorRoutes(app, routes, {
+    authenticator: deps.authenticator,
+    deadlineMs: deps.backendDeadlineMs ?? 10_000,
+  });
+  registerOpenApiRoutes(app, buildOpenApi(routes, { title: 'Causeloop API', version: deps.version ?? '0.1.0' }));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,41 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import '../request-context.js';
+
+// Same rule as the platform's gRPC side: a caller-chosen id lands in every log line and is
+// forwarded downstream, so only short, plain ids are taken; anything else is replaced.
+const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+const traceparent = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** fastify's `genReqId`: the client's `X-Request-Id` when well-formed, else a new UUID. */
+export function requestIdFor(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && acceptableRequestId.test(given) ? given : randomUUID();
+}
+
+export function traceIdFor(request: IncomingMessage): string {
+  const header = request.headers.traceparent;
+  const given = typeof header === 'string' ? traceparent.exec(header.trim())?.[1] : undefined;
+  return given !== undefined && !/^0+$/.test(given) ? given : randomBytes(16).toString('hex');
+}
+
+/**
+ * The headers every answer carries, errors and 404s included (DESIGN §7): API answers
+ * are never cached by intermediaries, never sniffed or framed.
+ */
+export function applyEdgeHeaders(reply: FastifyReply, requestId: string): void {
+  reply.header('x-request-id', requestId);
+  reply.header('cache-control', 'no-store');
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+}
+
+export function registerEdgeHeaders(app: FastifyInstance): void {
+  app.decorateRequest('traceId', '');
+  // onRequest runs before body parsing, so even a 413 or malformed-JSON answer has them.
+  app.addHook('onRequest', async (request, reply) => {
+    request.traceId = traceIdFor(request.raw);
+    applyEdgeHeaders(reply, request.id);
+  });
+}

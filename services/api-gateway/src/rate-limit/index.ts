@@ -1,0 +1,24 @@
+export { createClientAddressResolver, unknownClientKey, type ClientAddressResolver, type ClientAddressResolverOptions } from './client-address.js';
+export {
+  createMemoryRateLimiter,
+  type MemoryRateLimiter,
+  type MemoryRateLimiterOptions,
+  type RateLimitDecision,
+  type RateLimiter,
+} from './gcra.js';
+export { assertValidPolicy, defaultClientPolicy, defaultPrincipalPolicy, type RateLimitPolicy } from './policy.js';
+export {
+  formatRateLimit,
+  formatRateLimitPolicy,
+  formatRetryAfter,
+  rateLimitHeader,
+  rateLimitPolicyHeader,
+  retryAfterHeader,
+} from './rate-limit-headers.js';
+export {
+  limitPrincipal,
+  rateLimitedMetricName,
+  registerRateLimit,
+  type RateLimitOptions,
+  type RateLimitProblem,
+} from './rate-limit-plugin.js';

@@ -1,0 +1,11 @@
+import 'fastify';
+
+// Per-request values live on the request object, decorated with a primitive at boot and
+// assigned per request (a shared reference-type decorator would leak across requests:
+// fastify #5462).
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** W3C trace id of this request: the caller's `traceparent`, else a fresh one. */
+    traceId: string;
+  }
+}
