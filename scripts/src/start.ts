@@ -8,7 +8,7 @@ import { createChildren } from './child-processes.js';
 import { demoOwner, demoWorkspace, seedDemoData } from './demo-data.js';
 import { demoAccessToken, waitUntilReady } from './demo-token.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
-import { prepareLocalDatabase } from './local-database.js';
+import { prepareLocalDatabase, type LocalDatabase } from './local-database.js';
 import { downstreamAddresses, localServices, withPortOffset } from './local-services.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
@@ -22,9 +22,27 @@ const config = loadConfig({
   logLevel: env.oneOf('LOG_LEVEL', logLevels, { default: 'info' }),
 });
 const logger = createLogger({ service: 'runner', level: config.logLevel });
+const children = createChildren();
+let database: LocalDatabase | undefined;
+
+// Signals are handled from the first moment, so a Ctrl-C during start-up still stops what
+// has started; further Ctrl-Cs while stopping are ignored rather than killing the runner
+// half-way (which would orphan the database and the services).
+let stopping = false;
+async function stop(reason: string, exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ reason }, 'stopping');
+  await children.stopAll(childGraceMs);
+  await database?.stop();
+  logger.info('stopped');
+  process.exit(exitCode);
+}
+process.on('SIGINT', () => void stop('SIGINT', 0));
+process.on('SIGTERM', () => void stop('SIGTERM', 0));
 
 const secrets = await loadOrCreateDevSecrets(config.stateDirectory);
-const database = await prepareLocalDatabase({
+database = await prepareLocalDatabase({
   stateDirectory: config.stateDirectory,
   secrets,
   port: config.postgresPort,
@@ -40,7 +58,6 @@ await seedDemoData(database.ownerUrl);
 const present = withPortOffset(localServices, config.portOffset).filter((service) =>
   existsSync(path.join(repositoryRoot, 'services', service.name, 'dist/main.js')),
 );
-const children = createChildren();
 const shared = {
   ...process.env,
   NODE_ENV: 'development',
@@ -81,18 +98,6 @@ const lines = [
 ];
 process.stdout.write(lines.filter((line, index) => line !== '' || index === 0 || index === lines.length - 1).join('\n'));
 
-let stopping = false;
-async function stop(reason: string, exitCode: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ reason }, 'stopping');
-  await children.stopAll(childGraceMs);
-  await database.stop();
-  logger.info('stopped');
-  process.exit(exitCode);
-}
-process.once('SIGINT', () => void stop('SIGINT', 0));
-process.once('SIGTERM', () => void stop('SIGTERM', 0));
 void children.firstExit.then(({ name, code, signal }) =>
   stop(`${name} exited (${signal ?? `code ${code}`}); see its log lines above`, 1),
 );

@@ -12,7 +12,7 @@ const runner = path.join(repositoryRoot, 'scripts/dist/start.js');
 interface Run {
   readonly child: ChildProcess;
   output(): string;
-  readonly exited: Promise<number | null>;
+  readonly exited: Promise<number | string | null>;
 }
 
 function startRunner(environment: Record<string, string>): Run {
@@ -27,7 +27,8 @@ function startRunner(environment: Record<string, string>): Run {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // The exit code, or the signal's name when the runner was killed by one.
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   return { child, output: () => output, exited };
 }
 
@@ -40,10 +41,12 @@ async function waitForOutput(run: Run, text: string, timeoutMs: number): Promise
   }
 }
 
-async function pressCtrlC(run: Run): Promise<{ code: number | null; elapsedMs: number }> {
+async function pressCtrlC(run: Run): Promise<{ code: number | string | null; elapsedMs: number }> {
   const started = Date.now();
   process.kill(-run.child.pid!, 'SIGINT');
   const code = await run.exited;
+  // On a failure, show how it ended and what the runner said last.
+  if (code !== 0) console.error(`runner ended with ${String(code)}; last output:\n${run.output().slice(-3000)}`);
   return { code, elapsedMs: Date.now() - started };
 }
 
