@@ -81,6 +81,16 @@ Every service runs from the same image: node --import <tracing> services/<name>/
 {{- end }}
 {{- end }}
 {{- end }}
+{{- if eq .name "api-gateway" }}
+{{- /* the gateway's own settings (services/api-gateway/src/config.ts); AUTH_GRPC_ADDR comes from calls. */}}
+{{- $gw := $v.apiGateway }}
+- name: TRUSTED_PROXIES
+  value: {{ join "," $gw.trustedProxies | quote }}
+- name: RATE_LIMIT_PER_CLIENT_PER_MINUTE
+  value: {{ int $gw.rateLimit.perClientPerMinute | quote }}
+- name: RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE
+  value: {{ int $gw.rateLimit.perPrincipalPerMinute | quote }}
+{{- end }}
 {{- range $callee := $c.calls }}
 - name: {{ include "causeloop.envName" $callee }}_GRPC_ADDR
   value: {{ include "causeloop.grpcAddress" (dict "root" $root "name" $callee) | quote }}

@@ -24,6 +24,7 @@ const tests = [
   'auth: env, secrets, key file, NetworkPolicy paths (database, DNS, JWKS, callers, monitoring)',
   'auth values refused: missing secrets, development secrets under production, partial IdP',
   'migration Job',
+  'api-gateway: env, ClusterIP Service, NetworkPolicy paths (HTTP in, ops from monitoring and the test pod, auth and DNS out)',
   'gateway-only objects',
 ] as const;
 const skip = reportMissingHelm('chart tests (charts/causeloop/test/chart.test.ts)', tests);
@@ -86,6 +87,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
         'shutdown.terminationGracePeriodSeconds=12',
         'components.crypto.autoscaling.enabled=true', 'components.crypto.autoscaling.minReplicas=5', 'components.crypto.autoscaling.maxReplicas=2',
         'masterKey.create=true', 'ingress.enabled=true', 'components.tenancy.enabled=true', 'components.auth.enabled=false',
+        'components.api-gateway.enabled=false',
       ],
     });
     expect(error).toContain('Causeloop values are inconsistent (5 problems)');
@@ -98,13 +100,15 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(devKey).toContain('published development key');
   });
 
-  it('renders only what exists by default: crypto, auth, their objects, the migration Job and the test pod', () => {
+  it('renders only what exists by default: crypto, auth, the api-gateway, their objects, the migration Job and the test pod', () => {
     const names = rendered.default.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names).toEqual([
-      'Deployment/causeloop-auth', 'Deployment/causeloop-crypto', 'Job/causeloop-migrate',
-      'NetworkPolicy/causeloop-auth', 'NetworkPolicy/causeloop-crypto', 'NetworkPolicy/causeloop-default-deny', 'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-test',
+      'Deployment/causeloop-api-gateway', 'Deployment/causeloop-auth', 'Deployment/causeloop-crypto', 'Job/causeloop-migrate',
+      'NetworkPolicy/causeloop-api-gateway', 'NetworkPolicy/causeloop-auth', 'NetworkPolicy/causeloop-crypto', 'NetworkPolicy/causeloop-default-deny',
+      'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-test',
       'Pod/causeloop-test-ready',
-      'Service/causeloop-auth', 'Service/causeloop-crypto', 'ServiceAccount/causeloop-auth', 'ServiceAccount/causeloop-crypto',
+      'Service/causeloop-api-gateway', 'Service/causeloop-auth', 'Service/causeloop-crypto',
+      'ServiceAccount/causeloop-api-gateway', 'ServiceAccount/causeloop-auth', 'ServiceAccount/causeloop-crypto',
     ]);
   });
 
@@ -176,9 +180,9 @@ describe.skipIf(skip)('charts/causeloop', () => {
     const migrate = findObject(rendered.production, 'NetworkPolicy', 'causeloop-migrate')['spec'] as { egress: { to?: object[]; ports: { port: number }[] }[] };
     expect(migrate.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 5432]);
     expect(migrate.egress[1]!.to).toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
-    // With every component: tenancy gets gRPC from the gateway and reaches auth, crypto and the database.
+    // With every component: tenancy (which the gateway does not call yet) reaches auth, crypto and the database.
     const tenancy = findObject(rendered.all, 'NetworkPolicy', 'causeloop-tenancy')['spec'] as typeof policy;
-    expect(tenancy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'operator']);
+    expect(tenancy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['operator']);
     expect(tenancy.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 50051, 5432, 4317]);
     const cryptoAll = findObject(rendered.all, 'NetworkPolicy', 'causeloop-crypto')['spec'] as typeof policy;
     expect(cryptoAll.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['insights', 'tenancy', 'operator']);
@@ -243,7 +247,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     };
     const byDefault = findObject(rendered.default, 'NetworkPolicy', 'causeloop-auth')['spec'] as Policy;
     expect(byDefault.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[50051], [9090]]);
-    expect(byDefault.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['operator']);
+    expect(byDefault.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'operator']); // the gateway calls auth
     expect(byDefault.ingress[1]!.from[0]).toMatchObject({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } });
     // No IdP configured: no way out but DNS and the database (any destination on 5432 by default).
     expect(byDefault.egress).toEqual([
@@ -269,9 +273,9 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(all.egress[2]).toEqual({ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8443, protocol: 'TCP' }] });
     const gateway = findObject(rendered.all, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as Policy;
     expect(gateway.egress.some((rule) => rule.ports[0]!.port === 8443)).toBe(false); // only auth talks to the IdP
-    // The test pod reaches auth's ops port.
+    // The test pod reaches every component's ops port.
     const testPolicy = findObject(rendered.default, 'NetworkPolicy', 'causeloop-test')['spec'] as { egress: { to?: { podSelector?: { matchExpressions?: { values: string[] }[] } }[] }[] };
-    expect(testPolicy.egress[1]!.to![0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['auth', 'crypto']);
+    expect(testPolicy.egress[1]!.to![0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'auth', 'crypto']);
   });
 
   it('refuses auth without its secrets, with the development secrets under production, and with a partial IdP', () => {
@@ -314,6 +318,74 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(schema).toContain("additional properties 'tokenTtl' not allowed");
   });
 
+  it('gives the api-gateway exactly the env its config reads, AUTH_GRPC_ADDR on auth, no secrets, and a ClusterIP Service on the http port', () => {
+    const spec = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-api-gateway'));
+    const container = spec.containers[0]!;
+    expect(container.args).toEqual(['--import', '@causeloop/platform/tracing/register', 'services/api-gateway/dist/main.js']);
+    expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['http:8080', 'ops:9090']);
+    expect(container.env).toEqual([
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'OPS_PORT', value: '9090' },
+      { name: 'HTTP_PORT', value: '8080' },
+      { name: 'SHUTDOWN_DRAIN_MS', value: '10000' },
+      { name: 'OTEL_SERVICE_NAME', value: 'causeloop-api-gateway' },
+      { name: 'TRUSTED_PROXIES', value: '' },
+      { name: 'RATE_LIMIT_PER_CLIENT_PER_MINUTE', value: '1000' },
+      { name: 'RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE', value: '600' },
+      { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
+    ]);
+    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(spec.volumes?.map((v) => v.name)).toEqual(['tmp']);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    const service = findObject(rendered.default, 'Service', 'causeloop-api-gateway')['spec'] as { type: string; clusterIP?: string; ports: { name: string; port: number; targetPort: string }[] };
+    expect(service.type).toBe('ClusterIP');
+    expect(service.clusterIP).toBeUndefined();
+    expect(service.ports.map((p) => `${p.name}:${p.port}->${p.targetPort}`)).toEqual(['http:8080->http', 'ops:9090->ops']);
+    // The values: TRUSTED_PROXIES comma-joined, the limits as given; the schema holds config.ts's ranges.
+    const tuned = podSpec(findObject(rendered.contract, 'Deployment', 'causeloop-api-gateway')).containers[0]!.env!;
+    expect(tuned).toEqual(expect.arrayContaining([
+      { name: 'TRUSTED_PROXIES', value: '10.0.0.0/8,192.168.1.10' },
+      { name: 'RATE_LIMIT_PER_CLIENT_PER_MINUTE', value: '500' },
+      { name: 'RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE', value: '300' },
+    ]));
+    const schema = renderChartError({
+      set: ['apiGateway.rateLimit.perClientPerMinute=0', 'apiGateway.rateLimit.perPrincipalPerMinute=1000001', 'apiGateway.trustedProxies[0]=proxy.example', 'apiGateway.rateLimit.burst=1'],
+    });
+    expect(schema).toContain("at '/apiGateway/rateLimit/perClientPerMinute': minimum: got 0, want 1");
+    expect(schema).toMatch(/at '\/apiGateway\/rateLimit\/perPrincipalPerMinute': maximum: got /);
+    expect(schema).toContain("at '/apiGateway/trustedProxies/0'");
+    expect(schema).toContain("additional properties 'burst' not allowed");
+  });
+
+  it('allows exactly the network paths the api-gateway needs: HTTP in (from anyone or gatewayFrom), ops from monitoring and the test pod, auth gRPC and DNS out', () => {
+    type Policy = {
+      ingress: { from?: { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: object }[]; ports: { port: number; protocol: string }[] }[];
+      egress: { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports: { port: number; protocol: string }[] }[];
+    };
+    const policy = findObject(rendered.default, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as Policy;
+    expect(policy.ingress.map((rule) => rule.ports)).toEqual([[{ protocol: 'TCP', port: 8080 }], [{ protocol: 'TCP', port: 9090 }]]);
+    expect(policy.ingress[0]!.from).toBeUndefined(); // the HTTP API from anywhere by default
+    expect(policy.ingress[1]!.from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } },
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'causeloop', 'app.kubernetes.io/instance': 'causeloop', 'app.kubernetes.io/component': 'test' } } },
+    ]);
+    expect(policy.egress).toEqual([
+      expect.objectContaining({ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }),
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'causeloop', 'app.kubernetes.io/instance': 'causeloop', 'app.kubernetes.io/component': 'auth' } } }],
+        ports: [{ protocol: 'TCP', port: 50051 }],
+      },
+    ]);
+    // networkPolicy.gatewayFrom narrows the HTTP port to the given peers (e.g. the ingress controller).
+    const ingressController = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
+    const narrowed = findObject(
+      renderChart({ set: ['networkPolicy.gatewayFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=ingress-nginx'] }),
+      'NetworkPolicy', 'causeloop-api-gateway',
+    )['spec'] as Policy;
+    expect(narrowed.ingress[0]).toEqual({ ports: [{ protocol: 'TCP', port: 8080 }], from: [ingressController] });
+  });
+
   it('runs migrations as a pre-install,pre-upgrade hook Job with the owner URL', () => {
     const job = findObject(rendered.default, 'Job', 'causeloop-migrate');
     expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
@@ -329,12 +401,16 @@ describe.skipIf(skip)('charts/causeloop', () => {
   });
 
   it('renders the gateway-only objects only with the gateway, and the helm test checks every component', () => {
-    for (const kind of ['Ingress', 'HTTPRoute']) expect(rendered.default.some((o) => o.kind === kind)).toBe(false);
+    for (const kind of ['Ingress', 'HTTPRoute']) expect(rendered.default.some((o) => o.kind === kind)).toBe(false); // off unless asked for
+    const withoutGateway = renderChart({ set: ['components.api-gateway.enabled=false', 'ingress.enabled=false'] });
+    expect(withoutGateway.some((o) => o.metadata.name === 'causeloop-api-gateway')).toBe(false);
+    expect(renderChartError({ set: ['components.api-gateway.enabled=false', 'httpRoute.enabled=true'] })).toContain('httpRoute.enabled needs components.api-gateway.enabled');
     expect(findObject(rendered.all, 'Service', 'causeloop-api-gateway')['spec']).toMatchObject({ type: 'ClusterIP' });
     expect(findObject(rendered.all, 'Ingress', 'causeloop-api-gateway')).toBeDefined();
     expect(findObject(rendered.all, 'HTTPRoute', 'causeloop-api-gateway')).toBeDefined();
     const urls = (objects: readonly K8sObject[]) => podSpec(findObject(objects, 'Pod', 'causeloop-test-ready')).containers[0]!.args!.filter((a) => a.startsWith('http'));
     expect(urls(rendered.default)).toEqual([
+      'http://causeloop-api-gateway.causeloop.svc.cluster.local:9090/ready', // issue 10: the gateway's readiness too
       'http://causeloop-auth.causeloop.svc.cluster.local:9090/ready',
       'http://causeloop-crypto.causeloop.svc.cluster.local:9090/ready',
     ]);

@@ -1,10 +1,12 @@
-// The chart contract: start each rendered service (crypto, auth) locally with exactly the
-// command, env, mounted files and ports the chart renders, and check the rendered probes
-// and gRPC health answer; run the migration Job's command against a fresh database.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// The chart contract: start each rendered service (crypto, auth, api-gateway) locally with
+// exactly the command, env, mounted files and ports the chart renders, and check the
+// rendered probes, gRPC health and the gateway's HTTP port answer; run the migration Job's
+// command against a fresh database.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
@@ -17,6 +19,7 @@ const run = promisify(execFile);
 const skip = reportMissingHelm('chart contract tests (charts/causeloop/test/contract.test.ts)', [
   'crypto starts with the rendered command, env, KEK file and ports; probes answer 200; gRPC health SERVING',
   'auth starts with the rendered command, env, Secrets, assertion key file, a fresh database and ports; probes answer 200; gRPC health SERVING',
+  'the api-gateway starts with the rendered command, env and ports (AUTH_GRPC_ADDR pointed at auth); probes answer 200; GET /openapi.json answers 200',
   'the helm test pod command passes against them',
   'the migration Job command migrates a fresh database',
 ]);
@@ -35,14 +38,56 @@ function resolveEnv(entry: IEnvVar, objects: readonly K8sObject[]): string {
   return value;
 }
 
+/** A started service: `grpcAddress` and `httpUrl` only when it serves them. */
+type StartedProcess = Pick<ServiceProcess, 'opsUrl' | 'lines' | 'stop'> & { readonly grpcAddress?: string; readonly httpUrl?: string };
+
 interface RenderedService {
   readonly container: IContainer;
   /** The env the process got: rendered, Secrets resolved, mount paths and ports remapped. */
   readonly env: Readonly<Record<string, string>>;
+  /** The variables `adjust` changed (beyond the mount paths and ports). */
+  readonly adjusted: readonly string[];
   /** Container port -> the free local port standing in for it. */
   readonly portMap: ReadonlyMap<number, number>;
-  readonly service: ServiceProcess;
+  readonly service: StartedProcess;
 }
+
+/**
+ * An HTTP service (the gateway) with exactly `env` (plus PATH; nothing else added), resolved
+ * once it logs its ready line with `http_port` and `ops_port`.
+ */
+async function startHttpServiceProcess(main: string, execArgv: readonly string[], env: Readonly<Record<string, string>>): Promise<StartedProcess> {
+  const child = spawn(process.execPath, [...execArgv, main], { cwd: repositoryRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const lines: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        entry = { message: line };
+      }
+      lines.push(entry);
+      if (typeof entry['http_port'] === 'number' && typeof entry['ops_port'] === 'number') resolve(entry);
+    });
+    void exited.then((code) => reject(new Error(`${main} exited with ${code} before it was ready:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n${stderr}`)));
+  });
+  return {
+    opsUrl: `http://127.0.0.1:${String(ready['ops_port'])}`,
+    httpUrl: `http://127.0.0.1:${String(ready['http_port'])}`,
+    lines,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** The variable each named container port is configured through (DESIGN.md §3). */
+const portVariables: Readonly<Record<string, string>> = { grpc: 'GRPC_PORT', http: 'HTTP_PORT', ops: 'OPS_PORT' };
 
 /**
  * Starts `<release>-<name>` as the pod would: the rendered args from the repository root
@@ -84,23 +129,32 @@ async function startRendered(
     for (const [mountPath, local] of mounts) if (value.startsWith(`${mountPath}/`)) value = `${local}/${value.slice(mountPath.length + 1)}`;
     env[entry.name] = value;
   }
-  const renderedPort = (portName: string) => container.ports!.find((p) => p.name === portName)!.containerPort;
-  expect(env['GRPC_PORT']).toBe(String(renderedPort('grpc')));
-  expect(env['OPS_PORT']).toBe(String(renderedPort('ops')));
-  env['GRPC_PORT'] = String(portMap.get(renderedPort('grpc')));
-  env['OPS_PORT'] = String(portMap.get(renderedPort('ops')));
+  for (const port of container.ports ?? []) {
+    const variable = portVariables[port.name!];
+    expect(variable, `${name}: container port ${port.name}`).toBeDefined();
+    expect(env[variable!], `${name}: ${variable}`).toBe(String(port.containerPort));
+    env[variable!] = String(portMap.get(port.containerPort));
+  }
+  const before = { ...env };
   adjust(env);
+  const adjusted = [...new Set([...Object.keys(before), ...Object.keys(env)])].filter((key) => before[key] !== env[key]);
 
   const args = container.args!;
-  const service = await startServiceProcess({ main: args.at(-1)!, execArgv: args.slice(0, -1), cwd: repositoryRoot, env });
-  return { container, env, portMap, service };
+  const grpc = container.ports?.some((p) => p.name === 'grpc') ?? false;
+  const service = grpc
+    ? await startServiceProcess({ main: args.at(-1)!, execArgv: args.slice(0, -1), cwd: repositoryRoot, env })
+    : await startHttpServiceProcess(args.at(-1)!, args.slice(0, -1), env);
+  return { container, env, adjusted, portMap, service };
 }
 
-/** Every rendered probe answers 200 and gRPC health is SERVING, on the mapped ports. */
+/**
+ * Every rendered probe answers 200 on the mapped ports; gRPC health is SERVING (gRPC
+ * services), `GET /openapi.json` answers 200 on the http port (the gateway).
+ */
 async function expectHealthy({ container, portMap, service }: RenderedService): Promise<void> {
-  const grpc = container.ports!.find((p) => p.name === 'grpc')!.containerPort;
+  const grpc = container.ports!.find((p) => p.name === 'grpc')?.containerPort;
+  const http = container.ports!.find((p) => p.name === 'http')?.containerPort;
   const ops = container.ports!.find((p) => p.name === 'ops')!.containerPort;
-  expect(service.grpcAddress).toBe(`127.0.0.1:${portMap.get(grpc)}`);
   expect(service.opsUrl).toBe(`http://127.0.0.1:${portMap.get(ops)}`);
 
   for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
@@ -110,6 +164,14 @@ async function expectHealthy({ container, portMap, service }: RenderedService): 
     expect(response.status, `${container.name}: ${get.path} on ${port}`).toBe(200);
   }
 
+  if (http !== undefined) {
+    expect(service.httpUrl).toBe(`http://127.0.0.1:${portMap.get(http)}`);
+    const openapi = await fetch(`http://127.0.0.1:${portMap.get(http)}/openapi.json`);
+    expect(openapi.status, `${container.name}: /openapi.json on ${http}`).toBe(200);
+    expect(openapi.headers.get('content-type')).toMatch(/^application\/json/);
+  }
+  if (grpc === undefined) return;
+  expect(service.grpcAddress).toBe(`127.0.0.1:${portMap.get(grpc)}`);
   const health = new HealthClient(`127.0.0.1:${portMap.get(grpc)}`, credentials.createInsecure());
   try {
     const status = await new Promise<string>((resolve, reject) =>
@@ -129,6 +191,7 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
   let database: TestDatabase | undefined;
   let crypto: RenderedService;
   let auth: RenderedService;
+  let gateway: RenderedService;
 
   beforeAll(async () => {
     // contract-values.yaml, then a fresh Ed25519 key and JWT_SECRET (nothing private committed).
@@ -143,10 +206,15 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
         env['DATABASE_URL'] = testDatabase.appUrl; // …pointed at the test database, same role
       }),
     ]);
+    // The gateway calls auth: started once auth listens, with the one cluster address repointed.
+    gateway = await startRendered(objects, 'api-gateway', scratch, (env) => {
+      expect(env['AUTH_GRPC_ADDR']).toBe('dns:///causeloop-auth.causeloop.svc.cluster.local:50051'); // auth's headless Service…
+      env['AUTH_GRPC_ADDR'] = `dns:///${auth.service.grpcAddress!}`; // …pointed at the auth process started above
+    });
   });
 
   afterAll(async () => {
-    await Promise.all([crypto?.service.stop(), auth?.service.stop()]);
+    await Promise.all([gateway?.service.stop(), crypto?.service.stop(), auth?.service.stop()]);
     await database?.drop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
@@ -163,6 +231,7 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
       'PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE', 'ACCESS_TOKEN_TTL_SECONDS', 'REFRESH_TOKEN_TTL_SECONDS', 'REFRESH_REUSE_GRACE_SECONDS',
       'PRINCIPAL_ASSERTION_TTL_SECONDS',
     ]);
+    expect(auth.adjusted).toEqual(['DATABASE_URL']);
     expect(env['NODE_ENV']).toBe('production'); // so auth enforces its production checks on what the chart gave it
     expect(env['ACCESS_TOKEN_TTL_SECONDS']).toBe('600');
     expect(env['PRINCIPAL_ASSERTION_TTL_SECONDS']).toBe('30');
@@ -180,15 +249,39 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     await expectHealthy(auth);
   });
 
+  it('starts the api-gateway with the rendered settings and AUTH_GRPC_ADDR pointed at auth; probes answer 200 and GET /openapi.json answers 200', async () => {
+    const { env, adjusted, service } = gateway;
+    expect(Object.keys(env)).toEqual([
+      'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'HTTP_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'TRUSTED_PROXIES',
+      'RATE_LIMIT_PER_CLIENT_PER_MINUTE', 'RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE', 'AUTH_GRPC_ADDR',
+    ]);
+    expect(adjusted).toEqual(['AUTH_GRPC_ADDR']); // nothing else rewritten but the mapped ports
+    // Every variable but the OpenTelemetry SDK's own is one the gateway's config reads (no typos, no leftovers).
+    const read = (file: string, from = 0) => readFileSync(path.join(repositoryRoot, file), 'utf8').slice(from);
+    const base = read('packages/platform/src/config/base-config.ts');
+    const baseSchema = base.slice(base.indexOf('export const baseConfigSchema'), base.indexOf('};', base.indexOf('export const baseConfigSchema')));
+    const configNames = [...`${baseSchema}\n${read('services/api-gateway/src/config.ts')}`.matchAll(/env\.\w+\('([A-Z0-9_]+)'/g)].map((m) => m[1]);
+    expect(configNames).toContain('AUTH_GRPC_ADDR');
+    expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
+    expect(env['TRUSTED_PROXIES']).toBe('10.0.0.0/8,192.168.1.10');
+    expect(env['RATE_LIMIT_PER_CLIENT_PER_MINUTE']).toBe('500');
+    expect(env['RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE']).toBe('300');
+    expect(service.lines.map((line) => String(line['message']))).toContain('api-gateway ready');
+    await expectHealthy(gateway); // /ready is 200 only while auth answers over gRPC
+  });
+
   it('passes the helm test pod command against them', async () => {
     const pod = findObject(objects, 'Pod', 'causeloop-test-ready');
     const [testContainer] = (pod['spec'] as IPodSpec).containers;
-    const opsUrls: Record<string, string> = { crypto: crypto.service.opsUrl, auth: auth.service.opsUrl };
+    const opsUrls: Record<string, string> = { crypto: crypto.service.opsUrl, auth: auth.service.opsUrl, 'api-gateway': gateway.service.opsUrl };
     const args = testContainer!.args!.map((arg) =>
       arg.replace(/^http:\/\/causeloop-([a-z-]+)\.causeloop\.svc\.cluster\.local:9090/, (whole, name: string) => opsUrls[name] ?? whole),
     );
-    expect(args.filter((a) => a.startsWith('http'))).toEqual([`${auth.service.opsUrl}/ready`, `${crypto.service.opsUrl}/ready`]);
+    expect(args.filter((a) => a.startsWith('http'))).toEqual([
+      `${gateway.service.opsUrl}/ready`, `${auth.service.opsUrl}/ready`, `${crypto.service.opsUrl}/ready`,
+    ]);
     const { stdout } = await run(process.execPath, args, { cwd: repositoryRoot });
+    expect(stdout).toContain(`ok   ${gateway.service.opsUrl}/ready`);
     expect(stdout).toContain(`ok   ${auth.service.opsUrl}/ready`);
     expect(stdout).toContain(`ok   ${crypto.service.opsUrl}/ready`);
   });

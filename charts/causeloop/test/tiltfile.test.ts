@@ -32,7 +32,9 @@ describe.skipIf(skip)('Tiltfile', () => {
     expect(report.forwards['causeloop-crypto']).toEqual(['50054:50051', '9094:9090']);
     expect(report.resources['causeloop-auth']).toEqual(['causeloop-migrate']);
     expect(report.forwards['causeloop-auth']).toEqual(['50051:50051', '9091:9090']);
-    expect(report.resources['causeloop-test-ready']).toEqual(['causeloop-crypto', 'causeloop-auth']);
+    expect(report.resources['causeloop-api-gateway']).toEqual(['causeloop-auth']);
+    expect(report.forwards['causeloop-api-gateway']).toEqual(['8080:8080', '9090:9090']);
+    expect(report.resources['causeloop-test-ready']).toEqual(['causeloop-crypto', 'causeloop-auth', 'causeloop-api-gateway']);
     expect(readFileSync(path.join(repositoryRoot, 'Tiltfile'), 'utf8').split('\n').length).toBeLessThanOrEqual(40);
   });
 
