@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '@causeloop/platform/testing';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
@@ -14,6 +14,9 @@ interface Run {
   output(): string;
   readonly exited: Promise<number | string | null>;
 }
+
+/** Runners still going when a test ends (it failed half-way): killed, group and all. */
+const live = new Set<ChildProcess>();
 
 function startRunner(environment: Record<string, string>): Run {
   // Its own process group, so a signal to the group reaches the runner and everything it
@@ -28,7 +31,13 @@ function startRunner(environment: Record<string, string>): Run {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   // The exit code, or the signal's name when the runner was killed by one.
-  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  live.add(child);
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      resolve(code ?? signal);
+    }),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -52,6 +61,9 @@ async function pressCtrlC(run: Run): Promise<{ code: number | string | null; ela
 
 describe('npm start (the local runner)', () => {
   const scratch: string[] = [];
+  afterEach(() => {
+    for (const child of live) process.kill(-child.pid!, 'SIGKILL');
+  });
   afterAll(async () => {
     for (const directory of scratch) await rm(directory, { recursive: true, force: true });
   });
