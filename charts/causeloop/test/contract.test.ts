@@ -2,11 +2,10 @@
 // exactly the command, env, mounted files and ports the chart renders, and check the
 // rendered probes, gRPC health and the gateway's HTTP port answer; run the migration Job's
 // command against a fresh database.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
@@ -38,9 +37,6 @@ function resolveEnv(entry: IEnvVar, objects: readonly K8sObject[]): string {
   return value;
 }
 
-/** A started service: `grpcAddress` and `httpUrl` only when it serves them. */
-type StartedProcess = Pick<ServiceProcess, 'opsUrl' | 'lines' | 'stop'> & { readonly grpcAddress?: string; readonly httpUrl?: string };
-
 interface RenderedService {
   readonly container: IContainer;
   /** The env the process got: rendered, Secrets resolved, mount paths and ports remapped. */
@@ -49,41 +45,7 @@ interface RenderedService {
   readonly adjusted: readonly string[];
   /** Container port -> the free local port standing in for it. */
   readonly portMap: ReadonlyMap<number, number>;
-  readonly service: StartedProcess;
-}
-
-/**
- * An HTTP service (the gateway) with exactly `env` (plus PATH; nothing else added), resolved
- * once it logs its ready line with `http_port` and `ops_port`.
- */
-async function startHttpServiceProcess(main: string, execArgv: readonly string[], env: Readonly<Record<string, string>>): Promise<StartedProcess> {
-  const child = spawn(process.execPath, [...execArgv, main], { cwd: repositoryRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        entry = { message: line };
-      }
-      lines.push(entry);
-      if (typeof entry['http_port'] === 'number' && typeof entry['ops_port'] === 'number') resolve(entry);
-    });
-    void exited.then((code) => reject(new Error(`${main} exited with ${code} before it was ready:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n${stderr}`)));
-  });
-  return {
-    opsUrl: `http://127.0.0.1:${String(ready['ops_port'])}`,
-    httpUrl: `http://127.0.0.1:${String(ready['http_port'])}`,
-    lines,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  readonly service: ServiceProcess;
 }
 
 /** The variable each named container port is configured through (DESIGN.md §3). */
@@ -140,10 +102,7 @@ async function startRendered(
   const adjusted = [...new Set([...Object.keys(before), ...Object.keys(env)])].filter((key) => before[key] !== env[key]);
 
   const args = container.args!;
-  const grpc = container.ports?.some((p) => p.name === 'grpc') ?? false;
-  const service = grpc
-    ? await startServiceProcess({ main: args.at(-1)!, execArgv: args.slice(0, -1), cwd: repositoryRoot, env })
-    : await startHttpServiceProcess(args.at(-1)!, args.slice(0, -1), env);
+  const service = await startServiceProcess({ main: args.at(-1)!, execArgv: args.slice(0, -1), cwd: repositoryRoot, env });
   return { container, env, adjusted, portMap, service };
 }
 
@@ -209,7 +168,7 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     // The gateway calls auth: started once auth listens, with the one cluster address repointed.
     gateway = await startRendered(objects, 'api-gateway', scratch, (env) => {
       expect(env['AUTH_GRPC_ADDR']).toBe('dns:///causeloop-auth.causeloop.svc.cluster.local:50051'); // auth's headless Service…
-      env['AUTH_GRPC_ADDR'] = `dns:///${auth.service.grpcAddress!}`; // …pointed at the auth process started above
+      env['AUTH_GRPC_ADDR'] = `dns:///${auth.service.grpcAddress}`; // …pointed at the auth process started above
     });
   });
 

@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { runServiceProcessToExit } from '@causeloop/platform/testing';
+import { runServiceProcessToExit, startServiceProcess } from '@causeloop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayBackend, type GatewayBackend } from './support/backend.js';
 
@@ -30,29 +28,14 @@ const environment = (extra: Record<string, string>): Record<string, string> => (
   ...extra,
 });
 
-/** Resolves with the ready line (`http_port`, `ops_port`) the gateway logs once serving. */
-function startGateway(env: Record<string, string>): Promise<{ child: ChildProcess; httpPort: number; opsPort: number }> {
-  const child = spawn(process.execPath, [main], { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      output.push(line);
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (typeof entry['http_port'] === 'number' && typeof entry['ops_port'] === 'number') {
-        resolve({ child, httpPort: entry['http_port'], opsPort: entry['ops_port'] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output.join('\n')}`)));
-  });
-}
+const startGateway = (env: Record<string, string>) => startServiceProcess({ main, cwd: repositoryRoot, env });
 
 describe('the gateway as a real process', () => {
   it('serves, is ready while auth is reachable, and drains on SIGTERM', async () => {
-    const { child, httpPort, opsPort } = await startGateway(environment({ AUTH_GRPC_ADDR: backend.auth.grpcAddress }));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { child, httpUrl, opsUrl, exited } = await startGateway(environment({ AUTH_GRPC_ADDR: backend.auth.grpcAddress }));
     try {
-      expect((await fetch(`http://127.0.0.1:${opsPort}/ready`)).status).toBe(200);
-      const response = await fetch(`http://127.0.0.1:${httpPort}/v1/auth/exchange`, {
+      expect((await fetch(`${opsUrl}/ready`)).status).toBe(200);
+      const response = await fetch(`${httpUrl!}/v1/auth/exchange`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ subject_token: 'dev:owner@gateway.test' }),
@@ -69,9 +52,9 @@ describe('the gateway as a real process', () => {
   });
 
   it('is not ready while auth is unreachable', async () => {
-    const { child, opsPort } = await startGateway(environment({ AUTH_GRPC_ADDR: '127.0.0.1:1' }));
+    const { child, opsUrl } = await startGateway(environment({ AUTH_GRPC_ADDR: '127.0.0.1:1' }));
     try {
-      expect((await fetch(`http://127.0.0.1:${opsPort}/ready`)).status).toBe(503);
+      expect((await fetch(`${opsUrl}/ready`)).status).toBe(503);
     } finally {
       child.kill('SIGKILL');
     }

@@ -3,8 +3,10 @@ import { createInterface } from 'node:readline';
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
-  /** `127.0.0.1:<port>` of its gRPC server. */
+  /** `127.0.0.1:<port>` of its gRPC server; reading it for an HTTP-only service throws. */
   readonly grpcAddress: string;
+  /** `http://127.0.0.1:<port>` of its HTTP API (the gateway); undefined for gRPC services. */
+  readonly httpUrl: string | undefined;
   /** `http://127.0.0.1:<port>` of its ops server. */
   readonly opsUrl: string;
   /** Every JSON log line it has written so far. */
@@ -52,8 +54,9 @@ export async function runServiceProcessToExit(
 
 /**
  * Starts a service as a real process on random loopback ports, the way a pod runs it, and
- * resolves once it logs the line carrying `grpc_port` and `ops_port` (every service's
- * main.ts logs one when it is ready). Rejects with the process's output if it exits first.
+ * resolves once it logs the line carrying `ops_port` and its `grpc_port` or `http_port`
+ * (every service's main.ts logs one when it is ready). Rejects with the process's output
+ * if it exits first.
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const child = spawnService(options);
@@ -66,7 +69,8 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     reader.on('line', (line) => {
       const entry = parseLine(line);
       lines.push(entry);
-      if (typeof entry['grpc_port'] === 'number' && typeof entry['ops_port'] === 'number') resolve(entry);
+      const servesApi = typeof entry['grpc_port'] === 'number' || typeof entry['http_port'] === 'number';
+      if (servesApi && typeof entry['ops_port'] === 'number') resolve(entry);
     });
     void exited.then((code) =>
       reject(new Error(`${options.main} exited with ${code} before it was ready:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n${stderr}`)),
@@ -77,9 +81,15 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     reader.close();
     child.stdout!.resume();
   }
+  const grpcPort = ready['grpc_port'];
+  const httpPort = ready['http_port'];
   return {
     child,
-    grpcAddress: `127.0.0.1:${String(ready['grpc_port'])}`,
+    get grpcAddress(): string {
+      if (typeof grpcPort !== 'number') throw new Error(`${options.main} serves no gRPC`);
+      return `127.0.0.1:${grpcPort}`;
+    },
+    httpUrl: typeof httpPort === 'number' ? `http://127.0.0.1:${httpPort}` : undefined,
     opsUrl: `http://127.0.0.1:${String(ready['ops_port'])}`,
     lines,
     exited,
