@@ -20,3 +20,4 @@ export * from './envelope/index.js';
 export * from './ids/uuid.js';
 export * from './identity/index.js';
 export * from './audit/index.js';
+export * from './idempotency/index.js';

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { CauseloopError, type Logger } from '@causeloop/platform';
 import type { Authenticator } from './auth/create-cached-authenticator.js';
 import type { FrontedService } from './fronted-service.js';
+import { refuseIdempotencyKeys, registerIdempotency, type IdempotencyOptions } from './idempotency/idempotent-requests.js';
 import { buildOpenApi } from './openapi/build-openapi.js';
 import { applyEdgeHeaders, registerEdgeHeaders, requestIdFor, traceIdFor } from './plugins/edge-headers.js';
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js';
@@ -23,6 +24,11 @@ export interface AppDeps {
   readonly version?: string;
   /** Per-client and per-principal limits (DESIGN §7); its 429s are rendered as problems here. */
   readonly rateLimit: Omit<RateLimitOptions, 'sendProblem'>;
+  /**
+   * Idempotency-Key claims; the lease defaults to the backend deadline plus 5 s. Without
+   * it (apps built for tests of other concerns) a request carrying a key is refused.
+   */
+  readonly idempotency?: Omit<IdempotencyOptions, 'logger' | 'leaseMs'> & { readonly leaseMs?: number };
 }
 
 /**
@@ -52,10 +58,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...deps.rateLimit,
     sendProblem: (request, reply, problem) => void sendProblem(request, reply, new CauseloopError('rate_limited', problem.detail)),
   });
-  registerDescriptorRoutes(app, routes, {
-    authenticator: deps.authenticator,
-    deadlineMs: deps.backendDeadlineMs ?? 10_000,
-  });
+  const deadlineMs = deps.backendDeadlineMs ?? 10_000;
+  const idempotency =
+    deps.idempotency === undefined
+      ? refuseIdempotencyKeys
+      : registerIdempotency(app, {
+          ...deps.idempotency,
+          leaseMs: deps.idempotency.leaseMs ?? deadlineMs + 5_000,
+          ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+        });
+  registerDescriptorRoutes(app, routes, { authenticator: deps.authenticator, deadlineMs, idempotency });
   registerOpenApiRoutes(app, buildOpenApi(routes, { title: 'Causeloop API', version: deps.version ?? '0.1.0' }));
   await app.ready();
   return app;

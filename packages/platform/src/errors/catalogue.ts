@@ -21,6 +21,8 @@ export const errorCatalogue = {
   not_found: { grpc: GrpcStatus.NOT_FOUND, title: 'Not found' },
   already_exists: { grpc: GrpcStatus.ALREADY_EXISTS, title: 'Already exists' },
   conflict: { grpc: GrpcStatus.ABORTED, title: 'Conflict' },
+  idempotency_key_in_use: { grpc: GrpcStatus.ABORTED, title: 'Idempotency key in use' },
+  idempotency_key_reused: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, title: 'Idempotency key reused' },
   unprocessable: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, title: 'Unprocessable request' },
   rate_limited: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, title: 'Too many requests' },
   payload_too_large: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, http: 413, title: 'Payload too large' },

@@ -93,8 +93,8 @@ describe('the operator listing (workspaces_operator_select)', () => {
   });
 });
 
-describe('the identity lookups of 0006 (owner-only policies, hash indexes)', () => {
-  it('are exactly the allowlisted ones, each an owner-only SELECT', async () => {
+describe('the owner-only policies of 0006 and 0007, and the hash indexes', () => {
+  it('are exactly the allowlisted ones, each for the owner alone', async () => {
     const policies = await withClient(database.adminUrl, async (client) =>
       (
         await client.query<{ name: string }>(
@@ -105,6 +105,8 @@ describe('the identity lookups of 0006 (owner-only policies, hash indexes)', () 
     );
     expect(policies).toEqual([
       'api_tokens.api_tokens_lookup_select SELECT causeloop_owner',
+      'idempotency_keys.idempotency_keys_reaper_delete DELETE causeloop_owner',
+      'idempotency_keys.idempotency_keys_reaper_select SELECT causeloop_owner',
       'refresh_tokens.refresh_tokens_lookup_select SELECT causeloop_owner',
       'workspace_members.workspace_members_lookup_select SELECT causeloop_owner',
       'workspaces.workspaces_operator_select SELECT causeloop_owner',

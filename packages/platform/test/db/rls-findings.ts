@@ -31,7 +31,7 @@ export interface RlsFindings {
   /**
    * Permissive policies that do not compare with app_current_tenant() (they are OR-ed),
    * except the owner's read of the tenant root that operator jobs list workspaces with,
-   * and the owner-only reads named in `ownerLookupPolicies`.
+   * and the owner-only policies named in `ownerOnlyPolicies`.
    */
   readonly unscopedPolicies: string[];
   /**
@@ -77,7 +77,7 @@ export async function findRlsGaps(client: Client): Promise<RlsFindings> {
       .map((table) => `${table.name} (enabled=${table.rls}, forced=${table.force})`),
     withoutPolicies: tables.flatMap((table) => missingPolicies(table, policies)),
     unscopedPolicies: policies
-      .filter((policy) => policy.permissive && !isOperatorListing(policy) && !isOwnerLookup(policy))
+      .filter((policy) => policy.permissive && !isOperatorListing(policy) && !isOwnerOnly(policy))
       .filter((policy) =>
         [policy.qual, policy.with_check].some(
           (expression) => expression !== null && !expression.includes('app_current_tenant()'),
@@ -123,20 +123,24 @@ function isOperatorListing(policy: PolicyRow): boolean {
 }
 
 /**
- * Owner-only SELECT policies that the SECURITY DEFINER lookups of migration 0006 need
- * (FORCE RLS binds the owner the functions run as): a token by its hash, a user's first
- * membership. Accepted only by exact table and policy name, as SELECT, to the owner alone.
+ * Owner-only policies that SECURITY DEFINER functions need (FORCE RLS binds the owner the
+ * functions run as): the lookups of migration 0006 (a token by its hash, a user's first
+ * membership) and the idempotency-key reaper of 0007 (expired rows only). Accepted only by
+ * exact table, policy name and command, to the owner alone.
  */
-export const ownerLookupPolicies: readonly { readonly table: string; readonly policy: string }[] = [
-  { table: 'api_tokens', policy: 'api_tokens_lookup_select' },
-  { table: 'refresh_tokens', policy: 'refresh_tokens_lookup_select' },
-  { table: 'workspace_members', policy: 'workspace_members_lookup_select' },
+export const ownerOnlyPolicies: readonly { readonly table: string; readonly policy: string; readonly cmd: PolicyRow['cmd'] }[] = [
+  { table: 'api_tokens', policy: 'api_tokens_lookup_select', cmd: 'SELECT' },
+  { table: 'refresh_tokens', policy: 'refresh_tokens_lookup_select', cmd: 'SELECT' },
+  { table: 'workspace_members', policy: 'workspace_members_lookup_select', cmd: 'SELECT' },
+  { table: 'idempotency_keys', policy: 'idempotency_keys_reaper_select', cmd: 'SELECT' },
+  { table: 'idempotency_keys', policy: 'idempotency_keys_reaper_delete', cmd: 'DELETE' },
 ];
 
-function isOwnerLookup(policy: PolicyRow): boolean {
+function isOwnerOnly(policy: PolicyRow): boolean {
   return (
-    ownerLookupPolicies.some((allowed) => allowed.table === policy.table_name && allowed.policy === policy.name) &&
-    policy.cmd === 'SELECT' &&
+    ownerOnlyPolicies.some(
+      (allowed) => allowed.table === policy.table_name && allowed.policy === policy.name && allowed.cmd === policy.cmd,
+    ) &&
     policy.roles.length === 1 &&
     policy.roles[0] === 'causeloop_owner'
   );

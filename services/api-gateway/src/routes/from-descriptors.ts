@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CauseloopError, principalAssertionHeader, requestIdHeader } from '@causeloop/platform';
+import type { JsonValue, Message } from '@bufbuild/protobuf';
+import { CauseloopError, idempotencyKeyHeader, principalAssertionHeader, requestIdHeader } from '@causeloop/platform';
 import type { Authenticator } from '../auth/create-cached-authenticator.js';
+import { acceptsIdempotencyKey, type IdempotentRequests } from '../idempotency/idempotent-requests.js';
 import { limitPrincipal } from '../rate-limit/index.js';
 import type { RoutedRpc } from './http-rules.js';
 import { requestFromHttp, responseToJson, type QueryValues } from './json-mapping.js';
@@ -9,6 +11,8 @@ export interface DescriptorRoutesOptions {
   readonly authenticator: Authenticator;
   /** Deadline of each backend call. */
   readonly deadlineMs: number;
+  /** Idempotency-Key handling of POST and PATCH routes that need a principal. */
+  readonly idempotency: IdempotentRequests;
 }
 
 const bearer = /^Bearer +(\S+)$/i;
@@ -16,8 +20,9 @@ const bearer = /^Bearer +(\S+)$/i;
 /**
  * One fastify route per routed RPC (see `collectRoutedRpcs`). Order per request:
  * authenticate and check the scope (a caller without it learns nothing about the
- * schema, and the backend is never called), map JSON to protobuf, call over gRPC with a
- * deadline, map the answer back to snake_case JSON. Errors go to the problem handler.
+ * schema, and the backend is never called), map JSON to protobuf, claim an
+ * Idempotency-Key when one is sent, call over gRPC with a deadline, map the answer back to
+ * snake_case JSON. Errors go to the problem handler.
  */
 export function registerDescriptorRoutes(app: FastifyInstance, routes: readonly RoutedRpc[], options: DescriptorRoutesOptions): void {
   for (const route of routes) {
@@ -25,31 +30,51 @@ export function registerDescriptorRoutes(app: FastifyInstance, routes: readonly 
       method: route.httpMethod,
       url: route.fastifyPath,
       handler: async (request, reply) => {
-        const metadata: Record<string, string> = { [requestIdHeader]: request.id };
-        if (route.scope !== undefined) {
-          const { principal, assertion } = await options.authenticator.authenticate(bearerToken(request));
-          if (!principal.scopes.includes(route.scope)) {
-            throw new CauseloopError('insufficient_scope', `this call needs the ${route.scope} scope`);
-          }
-          // The per-principal limit follows a caller across addresses (the 429 is sent).
-          if (!(await limitPrincipal(request, reply, `${principal.workspaceId}/${principal.subjectId}`))) return reply;
-          // The backend verifies this signed assertion itself; the bearer token stays here.
-          metadata[principalAssertionHeader] = assertion;
+        let metadata: Record<string, string> = { [requestIdHeader]: request.id };
+        const keyed = acceptsIdempotencyKey(route) && request.headers[idempotencyKeyHeader] !== undefined;
+        if (route.scope === undefined) {
+          // A key is the principal's; a route anyone may call has nobody to scope it to.
+          if (keyed) throw new CauseloopError('invalid_argument', 'this route needs no authentication and takes no Idempotency-Key');
+          const message = requestFromHttp(route, httpParts(request));
+          return reply.type('application/json').send(await callBackend(route, message, metadata, reply, options));
         }
-        const message = requestFromHttp(route, {
-          params: request.params as Record<string, string>,
-          query: request.query as QueryValues,
-          body: request.body,
-        });
-        const response = await route.fronted.call(route.method, message, {
-          deadlineMs: options.deadlineMs,
-          metadata,
-          signal: abortOnDisconnect(reply),
-        });
-        return reply.type('application/json').send(responseToJson(route.method.output, response));
+        const { principal, assertion } = await options.authenticator.authenticate(bearerToken(request));
+        if (!principal.scopes.includes(route.scope)) {
+          throw new CauseloopError('insufficient_scope', `this call needs the ${route.scope} scope`);
+        }
+        // The per-principal limit follows a caller across addresses (the 429 is sent).
+        if (!(await limitPrincipal(request, reply, `${principal.workspaceId}/${principal.subjectId}`))) return reply;
+        // The backend verifies this signed assertion itself; the bearer token stays here.
+        metadata[principalAssertionHeader] = assertion;
+        const message = requestFromHttp(route, httpParts(request));
+        if (keyed) {
+          const next = await options.idempotency.begin(request, reply, route, principal, message);
+          if (next.step === 'answered') return reply;
+          metadata = { ...metadata, ...next.metadata };
+        }
+        return reply.type('application/json').send(await callBackend(route, message, metadata, reply, options));
       },
     });
   }
+}
+
+async function callBackend(
+  route: RoutedRpc,
+  message: Message,
+  metadata: Readonly<Record<string, string>>,
+  reply: FastifyReply,
+  options: DescriptorRoutesOptions,
+): Promise<JsonValue> {
+  const response = await route.fronted.call(route.method, message, {
+    deadlineMs: options.deadlineMs,
+    metadata,
+    signal: abortOnDisconnect(reply),
+  });
+  return responseToJson(route.method.output, response);
+}
+
+function httpParts(request: FastifyRequest): { params: Record<string, string>; query: QueryValues; body: unknown } {
+  return { params: request.params as Record<string, string>, query: request.query as QueryValues, body: request.body };
 }
 
 function bearerToken(request: FastifyRequest): string {

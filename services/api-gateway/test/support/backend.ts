@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import type { FastifyInstance } from 'fastify';
 import { createGrpcClient, createMetricsRegistry, createPool, withTenant, type GrpcClient, type RoleName } from '@causeloop/platform';
+import type { Pool } from 'pg';
 import { createTestDatabase, startServiceProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createMemoryRateLimiter } from '../../src/rate-limit/index.js';
@@ -18,6 +19,8 @@ export interface GatewayBackend {
   readonly auth: ServiceProcess;
   readonly authClient: GrpcClient<typeof AuthService>;
   readonly workspaceId: string;
+  /** The gateway's own connection (causeloop_app), for its idempotency keys. */
+  readonly gatewayPool: Pool;
   /** Every backend call any gateway made: RPC name and the metadata it sent (a wrapper, not a mock). */
   readonly calls: { method: string; metadata: Readonly<Record<string, string>> }[];
   /** A gateway over the real auth service; each gets its own authenticator cache. */
@@ -49,6 +52,7 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
     env: { NODE_ENV: 'development', LOG_LEVEL: 'info', DATABASE_URL: database.appUrl },
   });
   const authClient = createGrpcClient(AuthService, { address: auth.grpcAddress, defaultDeadlineMs: 5_000 });
+  const gatewayPool = createPool({ connectionString: database.appUrl, applicationName: 'gateway-test', max: 4 });
   const gateways: FastifyInstance[] = [];
   const calls: GatewayBackend['calls'] = [];
   const real = frontService(AuthService, authClient);
@@ -65,6 +69,7 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
     auth,
     authClient,
     workspaceId,
+    gatewayPool,
     calls,
     async buildGateway(options = {}) {
       const authenticator = createCachedAuthenticator({
@@ -75,10 +80,12 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
           return { principal, assertion };
         },
       });
+      const registry = createMetricsRegistry({ service: 'api-gateway-test' });
       const app = await buildApp({
         services: [recorded],
         authenticator,
-        rateLimit: { limiter: createMemoryRateLimiter(), registry: createMetricsRegistry({ service: 'api-gateway-test' }) },
+        rateLimit: { limiter: createMemoryRateLimiter(), registry },
+        idempotency: { pool: gatewayPool, registry },
         ...options.app,
       });
       gateways.push(app);
@@ -108,6 +115,7 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
     async close() {
       await Promise.all(gateways.map((app) => app.close()));
       authClient.close();
+      await gatewayPool.end();
       await auth.stop();
       await owner.end();
       await database.drop();
