@@ -4,6 +4,7 @@
 import { benchAuth } from './auth-bench.js';
 import { benchCryptoGrpc } from './crypto-grpc-bench.js';
 import { benchEnvelope } from './envelope-bench.js';
+import { benchGateway } from './gateway-bench.js';
 import { benchGrpc } from './grpc-bench.js';
 import { benchTenant } from './tenant-bench.js';
 
@@ -13,6 +14,7 @@ const sections: Record<string, () => Promise<void>> = {
   envelope: benchEnvelope,
   crypto: benchCryptoGrpc,
   auth: benchAuth,
+  gateway: benchGateway,
 };
 const selected = process.argv.slice(2);
 const unknown = selected.filter((name) => !(name in sections));

@@ -15,6 +15,7 @@ import {
   principalAssertionHeader,
   reapIdempotencyKeys,
   withTenant,
+  type TenantClient,
 } from '@causeloop/platform';
 import { bearer, signIn, startGatewayBackend, type GatewayBackend } from './support/backend.js';
 
@@ -51,16 +52,21 @@ async function createTokenRetrying(key: string, body: object): Promise<LightMyRe
   }
 }
 
-async function liveTokensNamed(name: string): Promise<number> {
-  const owner = createPool({ connectionString: backend.database.ownerUrl, max: 1 });
+/** Runs `fn` in the test workspace as the schema owner: sees what the app role sees, and more. */
+async function asOwner<T>(fn: (client: TenantClient) => Promise<T>): Promise<T> {
+  const owner = createPool({ connectionString: backend.database.ownerUrl, applicationName: 'idempotency-test', max: 1 });
   try {
-    return await withTenant(owner, backend.workspaceId, async (client) => {
-      const { rows } = await client.query<{ n: string }>('select count(*) as n from api_tokens where name = $1', [name]);
-      return Number(rows[0]?.n);
-    });
+    return await withTenant(owner, backend.workspaceId, fn);
   } finally {
     await owner.end();
   }
+}
+
+async function liveTokensNamed(name: string): Promise<number> {
+  return asOwner(async (client) => {
+    const { rows } = await client.query<{ n: string }>('select count(*) as n from api_tokens where name = $1', [name]);
+    return Number(rows[0]?.n);
+  });
 }
 
 describe('Idempotency-Key', () => {
@@ -202,33 +208,21 @@ describe('Idempotency-Key', () => {
   it('stores answers sealed: the table holds neither the key nor a readable secret', async () => {
     const created = await createToken('key-sealed-secret', { name: 'sealed', scopes: ['issues:read'] });
     const secret = (created.json() as { secret: string }).secret;
-    const owner = createPool({ connectionString: backend.database.ownerUrl, max: 1 });
-    try {
-      const dump = await withTenant(owner, backend.workspaceId, async (client) => {
-        const { rows } = await client.query<{ row: string }>('select t::text as row from idempotency_keys t');
-        return rows.map((row) => row.row).join('\n');
-      });
-      expect(dump).not.toContain('key-sealed-secret');
-      expect(dump).not.toContain(Buffer.from('key-sealed-secret').toString('hex'));
-      expect(dump).not.toContain(secret);
-      expect(dump).not.toContain(Buffer.from(secret).toString('hex'));
-    } finally {
-      await owner.end();
-    }
+    const dump = await asOwner(async (client) => {
+      const { rows } = await client.query<{ row: string }>('select t::text as row from idempotency_keys t');
+      return rows.map((row) => row.row).join('\n');
+    });
+    expect(dump).not.toContain('key-sealed-secret');
+    expect(dump).not.toContain(Buffer.from('key-sealed-secret').toString('hex'));
+    expect(dump).not.toContain(secret);
+    expect(dump).not.toContain(Buffer.from(secret).toString('hex'));
   });
 
   it('forgets keys after 24 h: the reaper deletes expired keys and the key runs afresh', async () => {
     const body = { name: 'expired', scopes: ['issues:read'] };
     expect((await createToken('key-expired', body)).statusCode).toBe(200);
-    const owner = createPool({ connectionString: backend.database.ownerUrl, max: 1 });
-    try {
-      // Age every key of the workspace past its lifetime (as the owner, in the tenant).
-      await withTenant(owner, backend.workspaceId, (client) =>
-        client.query(`update idempotency_keys set expires_at = now() - interval '1 second'`),
-      );
-    } finally {
-      await owner.end();
-    }
+    // Age every key of the workspace past its lifetime.
+    await asOwner((client) => client.query(`update idempotency_keys set expires_at = now() - interval '1 second'`));
     expect(await reapIdempotencyKeys(backend.gatewayPool)).toBeGreaterThan(0);
     const count = await withTenant(backend.gatewayPool, backend.workspaceId, async (client) =>
       Number((await client.query<{ n: string }>('select count(*) as n from idempotency_keys')).rows[0]?.n),

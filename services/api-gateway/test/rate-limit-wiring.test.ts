@@ -14,9 +14,9 @@ describe('rate limiting in the app', () => {
     const app = await buildApp({
       services: [{ service: AuthService, call: unreachable }],
       authenticator,
+      registry: createMetricsRegistry({ service: 'api-gateway-test' }),
       rateLimit: {
         limiter: createMemoryRateLimiter(),
-        registry: createMetricsRegistry({ service: 'api-gateway-test' }),
         clientPolicy: { name: 'default', limit: 2, windowSeconds: 60 },
       },
     });

@@ -119,6 +119,31 @@ export const env = {
     );
   },
 
+  /**
+   * Comma-separated web origins (`https://app.example.com`, `http://localhost:3000`), each
+   * exactly scheme, host and optional port: what a browser sends in `Origin`. Wildcards,
+   * paths and `null` are refused, so an allowlist can only name real origins.
+   */
+  origins(name: string, options: CommonOptions<readonly string[]> = {}): EnvVar<readonly string[]> {
+    return define(name, options, (raw) => {
+      const origins: string[] = [];
+      for (const entry of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(entry);
+        } catch {
+          parsed = undefined;
+        }
+        const exact = parsed !== undefined && ['http:', 'https:'].includes(parsed.protocol) && parsed.origin === entry;
+        if (!exact || entry.includes('*')) {
+          return problem(`must list origins like https://app.example.com (scheme, host, optional port; no path, no wildcard), got "${entry}"`);
+        }
+        origins.push(entry);
+      }
+      return ok(origins);
+    });
+  },
+
   /** A secret string of at least `minLength` characters; its value never appears in errors. */
   secret(name: string, options: CommonOptions<string> & { minLength?: number } = {}): EnvVar<string> {
     const minLength = options.minLength ?? 1;

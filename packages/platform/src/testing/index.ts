@@ -21,3 +21,4 @@ export {
   type LocalIdentityTokenClaims,
   type LocalIdentityTokenOptions,
 } from './local-identity-provider.js';
+export { findRedisServer, skipWithoutRedisServer, startRedisServer, type RedisServer } from './start-redis-server.js';

@@ -7,7 +7,7 @@ const schema = {
   jwtSecret: env.secret('JWT_SECRET', { minLength: 32 }),
   logLevel: env.oneOf('LOG_LEVEL', ['info', 'debug'], { default: 'info' }),
   drainMs: env.integer('SHUTDOWN_DRAIN_MS', { default: 10_000, min: 0, max: 60_000 }),
-  origins: env.list('CORS_ORIGINS', { default: [] }),
+  origins: env.origins('CORS_ORIGINS', { default: [] }),
   redisUrl: optional(env.url('REDIS_URL', { protocols: ['redis:', 'rediss:'] })),
 };
 
@@ -76,5 +76,17 @@ describe('loadConfig', () => {
   it('treats an empty variable as unset', () => {
     const error = captureError(() => loadConfig(schema, { DATABASE_URL: '  ', JWT_SECRET: 'x'.repeat(40) }));
     expect((error as Error).message).toContain('DATABASE_URL is required');
+  });
+
+  it('takes CORS origins only as exact origins, never wildcards or paths', () => {
+    const base = { DATABASE_URL: 'postgres://db/causeloop', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(schema, { ...base, CORS_ORIGINS: 'https://app.example, http://localhost:3000' }).origins).toEqual([
+      'https://app.example',
+      'http://localhost:3000',
+    ]);
+    for (const bad of ['*', 'https://*.example', 'https://app.example/', 'app.example', 'null', 'ftp://app.example']) {
+      const error = captureError(() => loadConfig(schema, { ...base, CORS_ORIGINS: bad }));
+      expect((error as Error).message, bad).toContain('CORS_ORIGINS must list origins');
+    }
   });
 });

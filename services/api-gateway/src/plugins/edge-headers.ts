@@ -22,10 +22,13 @@ export function traceIdFor(request: IncomingMessage): string {
 
 /**
  * The headers every answer carries, errors and 404s included (DESIGN §7): API answers
- * are never cached by intermediaries, never sniffed or framed.
+ * are never cached by intermediaries, never sniffed or framed, and browsers keep to HTTPS.
+ * HSTS goes out on plain HTTP too: behind a TLS-terminating proxy that is what clients
+ * see over HTTPS, and browsers ignore it on a plain connection (RFC 6797 §8.1).
  */
 export function applyEdgeHeaders(reply: FastifyReply, requestId: string): void {
   reply.header('x-request-id', requestId);
+  reply.header('strict-transport-security', 'max-age=31536000');
   reply.header('cache-control', 'no-store');
   reply.header('x-content-type-options', 'nosniff');
   reply.header('x-frame-options', 'DENY');

@@ -16,6 +16,14 @@ export {
   retryAfterHeader,
 } from './rate-limit-headers.js';
 export {
+  createRedisRateLimiter,
+  rateLimitBackendErrorsMetricName,
+  redisKey,
+  type RedisFailureMode,
+  type RedisRateLimiter,
+  type RedisRateLimiterOptions,
+} from './redis-rate-limiter.js';
+export {
   limitPrincipal,
   rateLimitedMetricName,
   registerRateLimit,

@@ -87,9 +87,9 @@ function bearerToken(request: FastifyRequest): string {
 /** A client that hangs up should not keep a backend call running until its deadline. */
 function abortOnDisconnect(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  // The response closing before it finished writing means the connection is gone.
+  // The response closing before it was ended means the connection (or HTTP/2 stream) is gone.
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new CauseloopError('cancelled', 'the client went away'));
+    if (!reply.raw.writableEnded) controller.abort(new CauseloopError('cancelled', 'the client went away'));
   });
   return controller.signal;
 }

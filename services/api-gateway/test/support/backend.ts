@@ -84,8 +84,9 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
       const app = await buildApp({
         services: [recorded],
         authenticator,
-        rateLimit: { limiter: createMemoryRateLimiter(), registry },
-        idempotency: { pool: gatewayPool, registry },
+        registry,
+        rateLimit: { limiter: createMemoryRateLimiter() },
+        idempotency: { pool: gatewayPool },
         ...options.app,
       });
       gateways.push(app);
