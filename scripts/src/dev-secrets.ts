@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { generateOperatorToken } from './org/operator-token.js';
 
 /** Secrets of a local install, made once and kept in `.causeloop/secrets.json` (mode 0600). */
 export interface DevSecrets {
@@ -13,6 +14,12 @@ export interface DevSecrets {
   readonly masterKey: string;
   /** Ed25519 key auth signs principal assertions with (PRINCIPAL_ASSERTION_PRIVATE_KEY), PKCS8 PEM. */
   readonly assertionPrivateKey: string;
+  /** HMAC secret of tenancy's list cursors (CURSOR_SIGNING_KEY), 48 random bytes, base64url. */
+  readonly cursorSigningKey: string;
+  /** Ed25519 key tenancy signs erasure certificates with (GOVERNANCE_SIGNING_KEY), PKCS8 PEM. */
+  readonly governanceSigningKey: string;
+  /** The local operator token (clp_op_…) for `npm run causeloop -- org create`; tenancy gets its SHA-256. */
+  readonly operatorToken: string;
 }
 
 /**
@@ -25,6 +32,7 @@ const stateDirectoryMode = process.getuid?.() === 0 ? 0o711 : 0o700;
 type SecretName = keyof DevSecrets;
 
 const password = (): string => randomBytes(24).toString('base64url');
+const ed25519Pem = (): string => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 /** How each secret is made; a secret added in a later version is made for older installs too. */
 const generators: Readonly<Record<SecretName, () => string>> = {
@@ -33,8 +41,10 @@ const generators: Readonly<Record<SecretName, () => string>> = {
   appPassword: password,
   jwtSecret: () => randomBytes(48).toString('base64url'),
   masterKey: () => randomBytes(32).toString('base64'),
-  assertionPrivateKey: () =>
-    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  assertionPrivateKey: ed25519Pem,
+  cursorSigningKey: () => randomBytes(48).toString('base64url'),
+  governanceSigningKey: ed25519Pem,
+  operatorToken: () => generateOperatorToken().token,
 };
 
 /**

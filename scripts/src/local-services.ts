@@ -1,4 +1,6 @@
+import { createPublicKey } from 'node:crypto';
 import type { DevSecrets } from './dev-secrets.js';
+import { operatorTokenSha256 } from './org/operator-token.js';
 
 /** How a service is reached when `npm start` runs everything on one machine. */
 export interface LocalService {
@@ -24,7 +26,18 @@ export const localServices: readonly LocalService[] = [
     opsPort: 9091,
     env: (secrets) => ({ JWT_SECRET: secrets.jwtSecret, PRINCIPAL_ASSERTION_PRIVATE_KEY: secrets.assertionPrivateKey }),
   },
-  { name: 'tenancy', grpcPort: 50052, opsPort: 9092, env: () => ({}) },
+  {
+    name: 'tenancy',
+    grpcPort: 50052,
+    opsPort: 9092,
+    env: (secrets) => ({
+      // Verifies what auth signs with assertionPrivateKey; the public half is derived, never stored.
+      PRINCIPAL_ASSERTION_PUBLIC_KEY: createPublicKey(secrets.assertionPrivateKey).export({ type: 'spki', format: 'pem' }).toString(),
+      CURSOR_SIGNING_KEY: secrets.cursorSigningKey,
+      GOVERNANCE_SIGNING_KEY: secrets.governanceSigningKey,
+      OPERATOR_TOKEN_SHA256: operatorTokenSha256(secrets.operatorToken),
+    }),
+  },
   { name: 'insights', grpcPort: 50053, opsPort: 9093, env: () => ({}) },
   { name: 'api-gateway', httpPort: 8080, opsPort: 9090, env: () => ({}) },
 ];

@@ -12,11 +12,12 @@ import { prepareLocalDatabase, type LocalDatabase } from './local-database.js';
 import { downstreamAddresses, localServices, withPortOffset } from './local-services.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
+const defaultStateDirectory = path.join(repositoryRoot, '.causeloop');
 /** Children get SIGTERM, then SIGKILL after this; the whole stop stays under 10 s. */
 const childGraceMs = 7_000;
 
 const config = loadConfig({
-  stateDirectory: env.string('CAUSELOOP_HOME', { default: path.join(repositoryRoot, '.causeloop') }),
+  stateDirectory: env.string('CAUSELOOP_HOME', { default: defaultStateDirectory }),
   postgresPort: env.port('CAUSELOOP_POSTGRES_PORT', { default: 54329 }),
   portOffset: env.integer('CAUSELOOP_PORT_OFFSET', { default: 0, min: 0, max: 10_000 }),
   logLevel: env.oneOf('LOG_LEVEL', logLevels, { default: 'info' }),
@@ -106,6 +107,23 @@ void children.firstExit.then(({ name, code, signal }) =>
 // interleave above.
 const auth = present.find((service) => service.name === 'auth');
 const gateway = present.find((service) => service.name === 'api-gateway');
+const tenancy = present.find((service) => service.name === 'tenancy');
+
+/**
+ * How to provision an organization against this install: the CLI finds the operator token
+ * in secrets.json itself (so it is never printed), and is told the ports and home only
+ * when they are not its defaults.
+ */
+function orgCreateHint(tenancyGrpcPort: number, authGrpcPort: number): string {
+  const settings = [
+    ...(config.portOffset === 0 ? [] : [`TENANCY_GRPC_ADDR=127.0.0.1:${tenancyGrpcPort}`, `AUTH_GRPC_ADDR=127.0.0.1:${authGrpcPort}`]),
+    ...(config.stateDirectory === defaultStateDirectory ? [] : [`CAUSELOOP_HOME=${config.stateDirectory}`]),
+  ];
+  return (
+    `Provision an organization (the operator token is in ${path.join(config.stateDirectory, 'secrets.json')}):\n` +
+    `  ${[...settings, 'npm run causeloop -- org create'].join(' ')} --slug acme --name "Acme" --plan starter --seats 25 --owner-email ada@acme.example --accept\n`
+  );
+}
 async function printDemoToken(authGrpcPort: number, authOpsPort: number): Promise<void> {
   await waitUntilReady('auth', `http://127.0.0.1:${authOpsPort}`);
   const { accessToken, expiresIn } = await demoAccessToken(`127.0.0.1:${authGrpcPort}`);
@@ -115,10 +133,11 @@ async function printDemoToken(authGrpcPort: number, authOpsPort: number): Promis
   if (gateway?.httpPort !== undefined) {
     await waitUntilReady('api-gateway', `http://127.0.0.1:${gateway.opsPort}`);
     const base = `http://127.0.0.1:${gateway.httpPort}`;
-    text +=
-      `Try it:\n  curl -H "Authorization: Bearer ${accessToken}" ${base}/v1/api-tokens/scopes\n` +
-      `API description: ${base}/openapi.json (docs at ${base}/docs)\n`;
+    text += `Try it:\n  curl -H "Authorization: Bearer ${accessToken}" ${base}/v1/api-tokens/scopes\n`;
+    if (tenancy !== undefined) text += `  curl -H "Authorization: Bearer ${accessToken}" ${base}/v1/workspaces/${demoWorkspace.id}\n`;
+    text += `API description: ${base}/openapi.json (docs at ${base}/docs)\n`;
   }
+  if (tenancy?.grpcPort !== undefined) text += orgCreateHint(tenancy.grpcPort, authGrpcPort);
   process.stdout.write(`${text}\n`);
 }
 if (auth?.grpcPort !== undefined) {

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,11 @@ describe('local development secrets', () => {
     const first = await loadOrCreateDevSecrets(directory);
     expect(Buffer.from(first.masterKey, 'base64')).toHaveLength(32);
     expect(first.assertionPrivateKey).toContain('BEGIN PRIVATE KEY');
+    // Tenancy's: cursor HMAC secret (≥ 32 characters), erasure-certificate key, operator token.
+    expect(first.cursorSigningKey.length).toBeGreaterThanOrEqual(32);
+    expect(createPrivateKey(first.governanceSigningKey).asymmetricKeyType).toBe('ed25519');
+    expect(first.governanceSigningKey).not.toBe(first.assertionPrivateKey);
+    expect(first.operatorToken).toMatch(/^clp_op_[\w-]{43}$/);
     expect((await stat(path.join(directory, 'secrets.json'))).mode & 0o777).toBe(0o600);
     expect(await loadOrCreateDevSecrets(directory)).toEqual(first);
   });

@@ -21,3 +21,4 @@ export * from './ids/uuid.js';
 export * from './identity/index.js';
 export * from './audit/index.js';
 export * from './idempotency/index.js';
+export * from './pagination/index.js';

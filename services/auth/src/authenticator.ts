@@ -15,6 +15,7 @@ import {
 import { invalidCredentials } from './errors.js';
 import { countAuthentication, type AuthenticationOutcome, type AuthMetrics, type CredentialKind } from './metrics.js';
 import type { ApiTokenStore } from './stores/api-token-store.js';
+import type { MembershipStore } from './stores/membership-store.js';
 import { toTimestamp } from './timestamps.js';
 
 export interface Authenticator {
@@ -26,6 +27,7 @@ export interface AuthenticatorDeps {
   readonly pool: Pool;
   readonly accessTokens: AccessTokens;
   readonly apiTokens: ApiTokenStore;
+  readonly memberships: MembershipStore;
   readonly metrics: AuthMetrics;
 }
 
@@ -45,7 +47,9 @@ const jwtShape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * The Authenticate logic, shared by the RPC and by this service's own principal resolver
  * (callers of the token RPCs may present a bearer token instead of an assertion).
  *
- * - An access token (a JWT) is verified with the HS256 key alone: no database.
+ * - An access token (a JWT) is verified with the HS256 key, then the user's membership is
+ *   read inside its workspace: a removed member's token is refused at once (not when it
+ *   expires), and a lowered role cuts the token's scopes to what the role now holds.
  * - `clp_pat_` / `clp_sa_`: shape and checksum first (a typo or made-up token never reaches
  *   the database), then the hash lookup through `auth_find_api_token`, then, inside the
  *   token's workspace: not revoked or expired; a PAT's owner still an active member (the
@@ -53,7 +57,7 @@ const jwtShape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  *   not deleted. Last use is recorded at most once a minute.
  */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
-  const { pool, accessTokens, apiTokens, metrics } = deps;
+  const { pool, accessTokens, apiTokens, memberships, metrics } = deps;
 
   async function apiToken(token: string, kind: 'personal_access' | 'service_account'): Promise<Principal> {
     const found = await apiTokens.findByHash({ tokenHash: hashApiToken(token) });
@@ -96,11 +100,16 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       if (isCauseloopError(error) && error.code === 'unauthenticated') throw new Refusal('invalid');
       throw error;
     }
+    const role = await withTenant(pool, claims.workspaceId, (client) =>
+      memberships.activeRole(client, { userId: claims.subjectId }),
+    );
+    if (role === undefined) throw new Refusal('inactive');
+    const held = new Set<string>(roleScopes[role]);
     return create(PrincipalSchema, {
       subjectId: claims.subjectId,
       workspaceId: claims.workspaceId,
-      role: roleToProto(claims.role),
-      scopes: [...claims.scopes],
+      role: roleToProto(role),
+      scopes: claims.scopes.filter((scope) => held.has(scope)),
       tokenKind: TokenKind.ACCESS,
       expiresAt: toTimestamp(claims.expiresAt),
       ...(claims.displayName === undefined ? {} : { displayName: claims.displayName }),

@@ -50,7 +50,7 @@ export function createAuthDeps(
   const apiTokens = new PgApiTokenStore(pool);
   const serviceAccounts = new PgServiceAccountStore();
   const refreshTokens = new PgRefreshTokenStore(pool);
-  const authenticator = createAuthenticator({ pool, accessTokens, apiTokens, metrics });
+  const authenticator = createAuthenticator({ pool, accessTokens, apiTokens, memberships, metrics });
   const identityProvider =
     config.identityProvider === undefined ? undefined : createIdentityProviderVerifier(config.identityProvider);
   const publicKeyPem = createPublicKey(config.assertionPrivateKeyPem).export({ type: 'spki', format: 'pem' }).toString();

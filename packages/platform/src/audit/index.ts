@@ -1,1 +1,1 @@
-export { appendAuditEntry, type AuditEntry } from './append-audit-entry.js';
+export { appendAuditEntry, auditActor, type AuditActorKind, type AuditEntry } from './append-audit-entry.js';

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { create } from '@bufbuild/protobuf';
 import { AuthService, CreatePersonalAccessTokenResponseSchema } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { appendAuditEntry, CauseloopError, recordIdempotentMutation, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor, CauseloopError, recordIdempotentMutation, withTenant } from '@causeloop/platform';
 import { isUniqueViolation } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { apiTokenView, callerUserId, newTokenSecret, tokenExpiry, tokenName, tokenScopes } from './token-fields.js';
@@ -27,8 +27,7 @@ export function createPersonalAccessToken(deps: HandlerDeps): ScopedHandler<'cre
           expiresAt,
         });
         await appendAuditEntry(client, {
-          actorId: userId,
-          actorName: principal.displayName || undefined,
+          ...auditActor(principal),
           action: 'token.created',
           targetType: 'personal_access_token',
           targetId: created.id,

@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, CauseloopError, roleScopes, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor, CauseloopError, roleScopes, withTenant } from '@causeloop/platform';
 import { isUniqueViolation, notFound } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { apiTokenView, newTokenSecret, tokenExpiry, tokenId, tokenName, tokenScopes } from './token-fields.js';
@@ -32,8 +32,7 @@ export function createServiceAccountToken(deps: HandlerDeps): ScopedHandler<'cre
           expiresAt,
         });
         await appendAuditEntry(client, {
-          actorId: principal.subjectId,
-          actorName: principal.displayName || undefined,
+          ...auditActor(principal),
           action: 'token.created',
           targetType: 'service_account_token',
           targetId: created.id,

@@ -1,6 +1,6 @@
 import { TokenKind } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, CauseloopError, roleFromProto, roleRank, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor, CauseloopError, roleFromProto, roleRank, withTenant } from '@causeloop/platform';
 import { invalidField, isUniqueViolation } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { callerRole, serviceAccountView, tokenName } from './token-fields.js';
@@ -19,8 +19,7 @@ export function createServiceAccount(deps: HandlerDeps): ScopedHandler<'createSe
       const row = await withTenant(deps.pool, principal.workspaceId, async (client) => {
         const created = await deps.serviceAccounts.insert(client, { id: uuidv7(), name, role, createdBy });
         await appendAuditEntry(client, {
-          actorId: principal.subjectId,
-          actorName: principal.displayName || undefined,
+          ...auditActor(principal),
           action: 'service_account.created',
           targetType: 'service_account',
           targetId: created.id,

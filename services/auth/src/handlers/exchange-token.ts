@@ -39,6 +39,8 @@ export function exchangeToken(deps: HandlerDeps): AuthServiceImpl['exchangeToken
       await appendAuditEntry(client, {
         actorId: userId,
         actorName: displayName,
+        // No principal yet: the exchange is a person signing in.
+        actorKind: 'user',
         action: 'auth.exchanged',
         targetType: 'refresh_token_family',
         targetId: refresh.id,

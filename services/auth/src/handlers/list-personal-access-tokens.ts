@@ -1,5 +1,4 @@
-import { withTenant } from '@causeloop/platform';
-import { readPage, writePage } from '../pagination.js';
+import { readPage, withTenant, writePage } from '@causeloop/platform';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { apiTokenView, callerUserId } from './token-fields.js';
 
@@ -8,11 +7,11 @@ export function listPersonalAccessTokens(deps: HandlerDeps): ScopedHandler<'list
   return async (request, { principal }) => {
     const userId = callerUserId(principal);
     const list = `pat:${principal.workspaceId}:${userId}`;
-    const { limit, afterId } = readPage(deps.keys, list, request.page);
+    const { limit, after: afterId } = readPage(deps.keys.cursor, list, request.page);
     const rows = await withTenant(deps.pool, principal.workspaceId, (client) =>
       deps.apiTokens.list(client, { owner: { userId }, afterId, limit: limit + 1 }),
     );
-    const { data, page } = writePage(deps.keys, list, rows, limit);
+    const { data, page } = writePage(deps.keys.cursor, list, rows, limit, (row) => row.id);
     return { data: data.map(apiTokenView), page };
   };
 }

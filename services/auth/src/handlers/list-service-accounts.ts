@@ -1,5 +1,4 @@
-import { withTenant } from '@causeloop/platform';
-import { readPage, writePage } from '../pagination.js';
+import { readPage, withTenant, writePage } from '@causeloop/platform';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { serviceAccountView } from './token-fields.js';
 
@@ -7,11 +6,11 @@ import { serviceAccountView } from './token-fields.js';
 export function listServiceAccounts(deps: HandlerDeps): ScopedHandler<'listServiceAccounts'> {
   return async (request, { principal }) => {
     const list = `sa:${principal.workspaceId}`;
-    const { limit, afterId } = readPage(deps.keys, list, request.page);
+    const { limit, after: afterId } = readPage(deps.keys.cursor, list, request.page);
     const rows = await withTenant(deps.pool, principal.workspaceId, (client) =>
       deps.serviceAccounts.list(client, { afterId, limit: limit + 1 }),
     );
-    const { data, page } = writePage(deps.keys, list, rows, limit);
+    const { data, page } = writePage(deps.keys.cursor, list, rows, limit, (row) => row.id);
     return { data: data.map(serviceAccountView), page };
   };
 }

@@ -1,4 +1,4 @@
-import { appendAuditEntry, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor, withTenant } from '@causeloop/platform';
 import { notFound } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { apiTokenView, callerUserId, tokenId } from './token-fields.js';
@@ -12,8 +12,7 @@ export function revokePersonalAccessToken(deps: HandlerDeps): ScopedHandler<'rev
       const revoked = await deps.apiTokens.revoke(client, { id, owner: { userId } });
       if (revoked !== undefined) {
         await appendAuditEntry(client, {
-          actorId: userId,
-          actorName: principal.displayName || undefined,
+          ...auditActor(principal),
           action: 'token.revoked',
           targetType: 'personal_access_token',
           targetId: id,

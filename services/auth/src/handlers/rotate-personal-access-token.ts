@@ -1,4 +1,4 @@
-import { appendAuditEntry, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor, withTenant } from '@causeloop/platform';
 import { notFound } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { apiTokenView, callerUserId, newTokenSecret, tokenId } from './token-fields.js';
@@ -18,8 +18,7 @@ export function rotatePersonalAccessToken(deps: HandlerDeps): ScopedHandler<'rot
       });
       if (rotated !== undefined) {
         await appendAuditEntry(client, {
-          actorId: userId,
-          actorName: principal.displayName || undefined,
+          ...auditActor(principal),
           action: 'token.rotated',
           targetType: 'personal_access_token',
           targetId: id,

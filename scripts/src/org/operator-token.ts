@@ -1,0 +1,12 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** SHA-256 (hex) of an operator token: what the tenancy service is configured with (OPERATOR_TOKEN_SHA256). */
+export function operatorTokenSha256(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A new operator token (`clp_op_` and 32 random bytes) and its SHA-256. */
+export function generateOperatorToken(): { token: string; sha256: string } {
+  const token = `clp_op_${randomBytes(32).toString('base64url')}`;
+  return { token, sha256: operatorTokenSha256(token) };
+}

@@ -1,0 +1,87 @@
+// The tenancy service (issue #6): workspaces and their settings, members and invitations,
+// operator provisioning, the retention purge, the audit log and governance (exports,
+// erasure). Wiring only.
+import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
+import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
+import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
+import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
+import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
+import { ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
+import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
+import {
+  connectDatabase,
+  createAssertionVerifier,
+  createEnvelope,
+  createGrpcClient,
+  createGrpcServer,
+  createPrincipalResolver,
+  createServiceRuntime,
+  loadConfig,
+  runService,
+  serveGrpc,
+  serveOps,
+} from '@causeloop/platform';
+import { createAuditLogService } from './audit/audit-log-service.js';
+import { resolveTenancyConfig, tenancyConfigSchema } from './config.js';
+import type { TenancyDeps } from './deps.js';
+import { createExportWorker } from './governance/export-worker.js';
+import { createGovernanceService } from './governance/governance-service.js';
+import { scheduleRetentionPurge } from './retention/retention-purge.js';
+import { createMemberService, createProvisioningService, createWorkspaceService } from './services.js';
+
+await runService('tenancy', async () => {
+  // Refuses, naming every problem at once: no (or a non-Ed25519) assertion public key, a
+  // malformed OPERATOR_TOKEN_SHA256 entry, both GOVERNANCE_SIGNING_KEY and _FILE or a
+  // non-Ed25519 one, and under production no CURSOR_SIGNING_KEY and no (or the published
+  // development) governance key.
+  const config = resolveTenancyConfig(loadConfig(tenancyConfigSchema));
+  const runtime = createServiceRuntime({ service: 'tenancy', ...config }); // logger, metrics, readiness, SIGTERM
+  const opsPort = await serveOps(runtime, { port: config.opsPort }); // /health /ready /metrics
+  if (config.cursorKeyEphemeral) runtime.logger.warn('no CURSOR_SIGNING_KEY: list cursors work on this replica only (not under production)');
+  if (config.operatorTokenHashes.length === 0) runtime.logger.warn('no OPERATOR_TOKEN_SHA256: provisioning refuses every call');
+
+  const pool = await connectDatabase(runtime, { databaseUrl: config.databaseUrl, max: config.databasePoolMax });
+  const clientOptions = { logger: runtime.logger, registry: runtime.registry, defaultDeadlineMs: 5_000 };
+  const auth = createGrpcClient(AuthService, { address: config.authGrpcAddr, ...clientOptions });
+  const crypto = createGrpcClient(CryptoService, { address: config.cryptoGrpcAddr, ...clientOptions });
+  runtime.lifecycle.onShutdown('auth client', () => auth.close());
+  runtime.lifecycle.onShutdown('crypto client', () => crypto.close());
+
+  const deps: TenancyDeps = {
+    pool,
+    crypto,
+    envelope: createEnvelope({ crypto, registry: runtime.registry }),
+    principals: createPrincipalResolver({
+      verifier: createAssertionVerifier({ publicKeyPem: config.assertionPublicKeyPem }),
+      authenticate: async (token) => {
+        const { principal } = await auth.authenticate({ token });
+        if (principal === undefined) throw new Error('Authenticate answered without a principal');
+        return principal;
+      },
+    }),
+    logger: runtime.logger,
+    clock: () => new Date(),
+    cursorKey: config.cursorKey,
+    operatorTokenHashes: config.operatorTokenHashes,
+  };
+
+  const server = createGrpcServer({ logger: runtime.logger, registry: runtime.registry });
+  server.addService(WorkspaceService, createWorkspaceService(deps));
+  server.addService(MemberService, createMemberService(deps));
+  server.addService(ProvisioningService, createProvisioningService(deps));
+  server.addService(AuditLogService, createAuditLogService(deps));
+  // Every replica works export jobs; PostgreSQL leases share them out (see export-worker.ts).
+  const exportWorker = createExportWorker({ pool, logger: runtime.logger });
+  server.addService(GovernanceService, createGovernanceService({ ...deps, signingKey: config.governanceSigningKey, exportWorker }));
+  if (config.governanceSigningKey.development) runtime.logger.warn('no GOVERNANCE_SIGNING_KEY: erasure certificates are signed with the published development key');
+
+  if (config.retentionPurgeIntervalMs > 0) {
+    const stopPurge = scheduleRetentionPurge({ pool, logger: runtime.logger, intervalMs: config.retentionPurgeIntervalMs });
+    runtime.lifecycle.onDrain('retention purge', stopPurge);
+  }
+  const grpcPort = await serveGrpc(runtime, server, { host: config.grpcHost, port: config.grpcPort });
+  exportWorker.start();
+  runtime.lifecycle.onDrain('export worker', () => exportWorker.stop());
+  runtime.started();
+  runtime.logger.info({ grpc_port: grpcPort, ops_port: opsPort }, 'tenancy service ready');
+});

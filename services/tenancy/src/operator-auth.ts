@@ -1,0 +1,22 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { CauseloopError, type IncomingMetadata } from '@causeloop/platform';
+
+const bearer = /^Bearer +(clp_op_\S+)$/i;
+
+/**
+ * Provisioning's credential check: an operator token (`clp_op_…`) in `authorization:
+ * Bearer` metadata whose SHA-256 is one of OPERATOR_TOKEN_SHA256. Workspace credentials
+ * and principal assertions count for nothing here. Every configured hash is compared in
+ * constant time (no early exit), so timing tells nothing about which or how many match.
+ */
+export function requireOperator(metadata: IncomingMetadata, acceptedHashes: readonly Buffer[]): void {
+  const authorization = metadata.get('authorization');
+  const token = typeof authorization === 'string' ? bearer.exec(authorization.trim())?.[1] : undefined;
+  if (token === undefined) throw new CauseloopError('unauthenticated', 'an operator token is required');
+  const presented = createHash('sha256').update(token, 'utf8').digest();
+  let matched = false;
+  for (const accepted of acceptedHashes) {
+    matched = timingSafeEqual(presented, accepted) || matched;
+  }
+  if (!matched) throw new CauseloopError('unauthenticated', 'an operator token is required');
+}
