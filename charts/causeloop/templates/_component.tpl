@@ -17,7 +17,14 @@ Every service runs from the same image: node --import <tracing> services/<name>/
 - name: GRPC_PORT
   value: {{ int $v.ports.grpc | quote }}
 {{- end }}
-{{- if $c.http }}
+{{- if include "causeloop.servesHttps" . }}
+- name: HTTPS_PORT
+  value: {{ int $v.ports.https | quote }}
+- name: TLS_CERT_FILE
+  value: {{ include "causeloop.tlsFile" (dict "root" $root "key" "tls.crt") | quote }}
+- name: TLS_KEY_FILE
+  value: {{ include "causeloop.tlsFile" (dict "root" $root "key" "tls.key") | quote }}
+{{- else if $c.http }}
 - name: HTTP_PORT
   value: {{ int $v.ports.http | quote }}
 {{- end }}
@@ -59,6 +66,13 @@ Every service runs from the same image: node --import <tracing> services/<name>/
 - name: PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE
   value: {{ include "causeloop.assertionKeyFile" $root | quote }}
 {{- end }}
+{{- if $c.assertionPublicKey }}
+- name: PRINCIPAL_ASSERTION_PUBLIC_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "causeloop.assertionKeySecretName" $root }}
+      key: {{ $v.assertionKey.publicSecretKey }}
+{{- end }}
 {{- if eq .name "auth" }}
 {{- /* auth's own settings (services/auth/src/config.ts); the IdP triple is all or none. */}}
 {{- $auth := $v.auth }}
@@ -86,10 +100,47 @@ Every service runs from the same image: node --import <tracing> services/<name>/
 {{- $gw := $v.apiGateway }}
 - name: TRUSTED_PROXIES
   value: {{ join "," $gw.trustedProxies | quote }}
+- name: CORS_ORIGINS
+  value: {{ join "," $gw.corsOrigins | quote }}
 - name: RATE_LIMIT_PER_CLIENT_PER_MINUTE
   value: {{ int $gw.rateLimit.perClientPerMinute | quote }}
 - name: RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE
   value: {{ int $gw.rateLimit.perPrincipalPerMinute | quote }}
+{{- with $gw.rateLimit.redis }}
+{{- if .existingSecret }}
+- name: REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .key }}
+- name: RATE_LIMIT_REDIS_FAILURE
+  value: {{ .failure | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if eq .name "tenancy" }}
+{{- /* tenancy's own settings (services/tenancy/src/config.ts, governance/signing-key.ts). */}}
+{{- $t := $v.tenancy }}
+- name: OPERATOR_TOKEN_SHA256
+  value: {{ join "," $t.operatorTokenSha256 | quote }}
+- name: RETENTION_PURGE_INTERVAL_MS
+  value: {{ int $t.retentionPurgeIntervalMs | quote }}
+{{- $secretName := include "causeloop.tenancySecretName" $root }}
+{{- /* A created Secret holds only the keys given (outside production tenancy falls back without them). */}}
+{{- if or (not $t.secrets.create) $t.secrets.cursorSigningKey }}
+- name: CURSOR_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ $t.secrets.cursorSigningKeyKey }}
+{{- end }}
+{{- if or (not $t.secrets.create) $t.secrets.governanceSigningKey }}
+- name: GOVERNANCE_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ $t.secrets.governanceSigningKeyKey }}
+{{- end }}
 {{- end }}
 {{- range $callee := $c.calls }}
 - name: {{ include "causeloop.envName" $callee }}_GRPC_ADDR
@@ -146,6 +197,10 @@ spec:
         # auth reads JWT_SECRET and the assertion key at start only: roll the pods when they change.
         checksum/auth-secrets: {{ printf "%s|%s" (ternary $v.jwt.secret "" (and $c.jwtSecret $v.jwt.create)) (ternary $v.assertionKey.privateKey "" (and $c.assertionKey $v.assertionKey.create)) | sha256sum | quote }}
         {{- end }}
+        {{- if and (eq .name "tenancy") (or $v.tenancy.secrets.create (and $c.assertionPublicKey $v.assertionKey.create)) }}
+        # tenancy reads its keys and the assertion public key at start only: roll the pods when they change.
+        checksum/tenancy-secrets: {{ printf "%s|%s|%s" (ternary $v.tenancy.secrets.cursorSigningKey "" $v.tenancy.secrets.create) (ternary $v.tenancy.secrets.governanceSigningKey "" $v.tenancy.secrets.create) (ternary $v.assertionKey.publicKey "" (and $c.assertionPublicKey $v.assertionKey.create)) | sha256sum | quote }}
+        {{- end }}
         {{- with $c.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -183,7 +238,11 @@ spec:
               containerPort: {{ int $v.ports.grpc }}
               protocol: TCP
             {{- end }}
-            {{- if $c.http }}
+            {{- if include "causeloop.servesHttps" . }}
+            - name: https
+              containerPort: {{ int $v.ports.https }}
+              protocol: TCP
+            {{- else if $c.http }}
             - name: http
               containerPort: {{ int $v.ports.http }}
               protocol: TCP
@@ -226,6 +285,11 @@ spec:
               mountPath: {{ $v.assertionKey.mountPath }}
               readOnly: true
             {{- end }}
+            {{- if include "causeloop.servesHttps" . }}
+            - name: tls
+              mountPath: {{ $v.apiGateway.tls.mountPath }}
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
@@ -249,6 +313,19 @@ spec:
             items:
               - key: {{ $v.assertionKey.secretKey }}
                 path: private-key.pem
+        {{- end }}
+        {{- if include "causeloop.servesHttps" . }}
+        # A directory mount (never subPath): a renewed certificate reaches the files, and the
+        # gateway reloads them itself, so no restart is needed.
+        - name: tls
+          secret:
+            secretName: {{ $v.apiGateway.tls.existingSecret }}
+            defaultMode: 288 # 0440: YAML 1.1 reads 0440 as octal, YAML 1.2 as decimal
+            items:
+              - key: tls.crt
+                path: tls.crt
+              - key: tls.key
+                path: tls.key
         {{- end }}
       {{- with $c.nodeSelector }}
       nodeSelector:

@@ -78,6 +78,23 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.jwt.create -}}{{ include "causeloop.fullname" . }}-jwt{{- else -}}{{ .Values.jwt.existingSecret }}{{- end -}}
 {{- end -}}
 
+{{- define "causeloop.tenancySecretName" -}}
+{{- if .Values.tenancy.secrets.create -}}{{ include "causeloop.fullname" . }}-tenancy{{- else -}}{{ .Values.tenancy.secrets.existingSecret }}{{- end -}}
+{{- end -}}
+
+{{/*
+Does this component serve HTTPS instead of HTTP? (dict "root" $ "name" … "c" …): the
+gateway with apiGateway.tls.existingSecret set. Its port is then `https` (ports.https).
+*/}}
+{{- define "causeloop.servesHttps" -}}
+{{- if and .c.http (eq .name "api-gateway") .root.Values.apiGateway.tls.existingSecret -}}true{{- end -}}
+{{- end -}}
+
+{{/* The files TLS_CERT_FILE and TLS_KEY_FILE name: the kubernetes.io/tls keys, as mounted. */}}
+{{- define "causeloop.tlsFile" -}}
+{{- printf "%s/%s" (trimSuffix "/" .root.Values.apiGateway.tls.mountPath) .key -}}
+{{- end -}}
+
 {{- define "causeloop.assertionKeySecretName" -}}
 {{- if .Values.assertionKey.create -}}{{ include "causeloop.fullname" . }}-assertion-key{{- else -}}{{ .Values.assertionKey.existingSecret }}{{- end -}}
 {{- end -}}
@@ -119,6 +136,8 @@ sprig's merge/mergeOverwrite, an explicit false or 0 in the override wins.
 {{/*
 The enabled components, each merged over componentDefaults, as YAML:
   {{- $components := include "causeloop.components" . | fromYaml }}
+An `optionalCalls` entry joins `calls` only while that component is enabled, so everything
+downstream (the <NAME>_GRPC_ADDR env, both ends of the NetworkPolicies) reads `calls` alone.
 */}}
 {{- define "causeloop.components" -}}
 {{- $out := dict -}}
@@ -128,6 +147,13 @@ The enabled components, each merged over componentDefaults, as YAML:
 {{- include "causeloop.mergeInto" (dict "base" $component "override" (deepCopy $raw)) -}}
 {{- $_ := set $out $name $component -}}
 {{- end -}}
+{{- end -}}
+{{- range $name, $component := $out -}}
+{{- $calls := $component.calls | default list -}}
+{{- range $callee := $component.optionalCalls -}}
+{{- if hasKey $out $callee }}{{ $calls = append $calls $callee }}{{ end -}}
+{{- end -}}
+{{- $_ := set $component "calls" $calls -}}
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
@@ -168,8 +194,10 @@ The enabled components, each merged over componentDefaults, as YAML:
 {{- $needsMasterKey := false -}}
 {{- $needsJwt := false -}}
 {{- $needsAssertionKey := false -}}
+{{- $needsPublicKey := false -}}
 {{- range $name, $c := $components -}}
 {{- if $c.assertionKey -}}{{- $needsAssertionKey = true -}}{{- end -}}
+{{- if $c.assertionPublicKey -}}{{- $needsPublicKey = true -}}{{- end -}}
 {{- if $c.masterKey -}}{{- $needsMasterKey = true -}}{{- end -}}
 {{- if $c.jwtSecret -}}{{- $needsJwt = true -}}{{- end -}}
 {{- if not (or $c.grpc $c.http) -}}
@@ -226,6 +254,34 @@ The enabled components, each merged over componentDefaults, as YAML:
 {{- end -}}
 {{- if and $needsAssertionKey $v.assertionKey.create (eq $v.environment "production") (contains "MC4CAQAwBQYDK2VwBCIEIFf/8e3bu/896aYGHTKxq7gh2w57k0RzovpHxz//yE9r" $v.assertionKey.privateKey) -}}
 {{- $errors = append $errors "assertionKey.privateKey is the published development key (k8s/dev-values.yaml), which must not sign assertions under environment=production: generate a real one (openssl genpkey -algorithm ed25519)" -}}
+{{- end -}}
+{{- if and $needsPublicKey $v.assertionKey.create (not $v.assertionKey.publicKey) -}}
+{{- $errors = append $errors "assertionKey.create is true but assertionKey.publicKey is empty: tenancy verifies principal assertions with it; set it to the SPKI PEM of assertionKey.privateKey (openssl pkey -in assertion-key.pem -pubout)" -}}
+{{- end -}}
+{{- if and $needsPublicKey (not $v.assertionKey.create) (not $v.assertionKey.existingSecret) -}}
+{{- $errors = append $errors "tenancy needs auth's principal-assertion public key: set assertionKey.existingSecret (with key assertionKey.publicSecretKey), or assertionKey.create=true with assertionKey.publicKey" -}}
+{{- end -}}
+{{- if hasKey $components "tenancy" -}}
+{{- /* services/tenancy: CURSOR_SIGNING_KEY (32+ bytes) and a real GOVERNANCE_SIGNING_KEY are required under production. */ -}}
+{{- $ts := $v.tenancy.secrets -}}
+{{- $production := eq $v.environment "production" -}}
+{{- if $ts.create -}}
+{{- if and $production (not $ts.cursorSigningKey) -}}
+{{- $errors = append $errors "tenancy.secrets.cursorSigningKey is empty, which tenancy refuses under environment=production: set it (at least 32 bytes, e.g. openssl rand -base64 48)" -}}
+{{- end -}}
+{{- if and $ts.cursorSigningKey (lt (len $ts.cursorSigningKey) 32) -}}
+{{- $errors = append $errors "tenancy.secrets.cursorSigningKey must be at least 32 characters (tenancy refuses shorter keys)" -}}
+{{- end -}}
+{{- if and $production (not $ts.governanceSigningKey) -}}
+{{- $errors = append $errors "tenancy.secrets.governanceSigningKey is empty, which tenancy refuses under environment=production: set it (openssl genpkey -algorithm ed25519)" -}}
+{{- end -}}
+{{- /* services/tenancy/src/governance/signing-key.ts: the published development key. */ -}}
+{{- if and $production (contains "MC4CAQAwBQYDK2VwBCIEINjjMZ7JsGewVhReJUEBoFOmPO0gWyq4XvTKixSTWNkj" $ts.governanceSigningKey) -}}
+{{- $errors = append $errors "tenancy.secrets.governanceSigningKey is the published development key, which tenancy refuses under environment=production: generate a real one (openssl genpkey -algorithm ed25519)" -}}
+{{- end -}}
+{{- else if not $ts.existingSecret -}}
+{{- $errors = append $errors "tenancy needs CURSOR_SIGNING_KEY and GOVERNANCE_SIGNING_KEY: set tenancy.secrets.existingSecret, or tenancy.secrets.create=true with tenancy.secrets.cursorSigningKey and governanceSigningKey" -}}
+{{- end -}}
 {{- end -}}
 {{- if hasKey $components "auth" -}}
 {{- $idp := $v.auth.identityProvider -}}

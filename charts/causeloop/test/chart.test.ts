@@ -11,8 +11,10 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findObject, generatedSecretsValuesFile, parseManifests, renderChart, renderChartError, repositoryRoot, reportMissingHelm, runHelm, type K8sObject } from './helm.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stringify } from 'yaml';
 
 const tests = [
   'helm lint --strict (defaults, production)',
@@ -24,7 +26,9 @@ const tests = [
   'auth: env, secrets, key file, NetworkPolicy paths (database, DNS, JWKS, callers, monitoring)',
   'auth values refused: missing secrets, development secrets under production, partial IdP',
   'migration Job',
-  'api-gateway: env, ClusterIP Service, NetworkPolicy paths (HTTP in, ops from monitoring and the test pod, auth and DNS out)',
+  'api-gateway: env, database, ClusterIP Service, NetworkPolicy paths (HTTP in, ops from monitoring and the test pod, auth, tenancy, database and DNS out)',
+  'api-gateway: HTTPS from a kubernetes.io/tls Secret, CORS origins',
+  'tenancy: env, secrets, public key, NetworkPolicy paths; values refused under production',
   'gateway-only objects',
 ] as const;
 const skip = reportMissingHelm('chart tests (charts/causeloop/test/chart.test.ts)', tests);
@@ -100,15 +104,15 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(devKey).toContain('published development key');
   });
 
-  it('renders only what exists by default: crypto, auth, the api-gateway, their objects, the migration Job and the test pod', () => {
+  it('renders only what exists by default: crypto, auth, tenancy, the api-gateway, their objects, the migration Job and the test pod', () => {
     const names = rendered.default.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names).toEqual([
-      'Deployment/causeloop-api-gateway', 'Deployment/causeloop-auth', 'Deployment/causeloop-crypto', 'Job/causeloop-migrate',
+      'Deployment/causeloop-api-gateway', 'Deployment/causeloop-auth', 'Deployment/causeloop-crypto', 'Deployment/causeloop-tenancy', 'Job/causeloop-migrate',
       'NetworkPolicy/causeloop-api-gateway', 'NetworkPolicy/causeloop-auth', 'NetworkPolicy/causeloop-crypto', 'NetworkPolicy/causeloop-default-deny',
-      'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-test',
+      'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-tenancy', 'NetworkPolicy/causeloop-test',
       'Pod/causeloop-test-ready',
-      'Service/causeloop-api-gateway', 'Service/causeloop-auth', 'Service/causeloop-crypto',
-      'ServiceAccount/causeloop-api-gateway', 'ServiceAccount/causeloop-auth', 'ServiceAccount/causeloop-crypto',
+      'Service/causeloop-api-gateway', 'Service/causeloop-auth', 'Service/causeloop-crypto', 'Service/causeloop-tenancy',
+      'ServiceAccount/causeloop-api-gateway', 'ServiceAccount/causeloop-auth', 'ServiceAccount/causeloop-crypto', 'ServiceAccount/causeloop-tenancy',
     ]);
   });
 
@@ -171,7 +175,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
       egress: { to?: object[]; ports: { port: number; protocol: string }[] }[];
     };
     expect(policy.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[50051], [9090]]);
-    expect(policy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['operator']);
+    expect(policy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['tenancy', 'operator']); // tenancy makes data keys
     expect(policy.ingress[1]!.from[0]).toMatchObject({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } });
     expect(policy.egress).toHaveLength(1);
     expect(policy.egress[0]!.ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
@@ -180,9 +184,9 @@ describe.skipIf(skip)('charts/causeloop', () => {
     const migrate = findObject(rendered.production, 'NetworkPolicy', 'causeloop-migrate')['spec'] as { egress: { to?: object[]; ports: { port: number }[] }[] };
     expect(migrate.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 5432]);
     expect(migrate.egress[1]!.to).toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
-    // With every component: tenancy (which the gateway does not call yet) reaches auth, crypto and the database.
+    // With every component: tenancy reaches auth, crypto, the database and the collector.
     const tenancy = findObject(rendered.all, 'NetworkPolicy', 'causeloop-tenancy')['spec'] as typeof policy;
-    expect(tenancy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['operator']);
+    expect(tenancy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'operator']);
     expect(tenancy.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 50051, 5432, 4317]);
     const cryptoAll = findObject(rendered.all, 'NetworkPolicy', 'causeloop-crypto')['spec'] as typeof policy;
     expect(cryptoAll.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['insights', 'tenancy', 'operator']);
@@ -247,7 +251,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     };
     const byDefault = findObject(rendered.default, 'NetworkPolicy', 'causeloop-auth')['spec'] as Policy;
     expect(byDefault.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[50051], [9090]]);
-    expect(byDefault.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'operator']); // the gateway calls auth
+    expect(byDefault.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'tenancy', 'operator']); // both call auth
     expect(byDefault.ingress[1]!.from[0]).toMatchObject({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } });
     // No IdP configured: no way out but DNS and the database (any destination on 5432 by default).
     expect(byDefault.egress).toEqual([
@@ -275,28 +279,32 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(gateway.egress.some((rule) => rule.ports[0]!.port === 8443)).toBe(false); // only auth talks to the IdP
     // The test pod reaches every component's ops port.
     const testPolicy = findObject(rendered.default, 'NetworkPolicy', 'causeloop-test')['spec'] as { egress: { to?: { podSelector?: { matchExpressions?: { values: string[] }[] } }[] }[] };
-    expect(testPolicy.egress[1]!.to![0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'auth', 'crypto']);
+    expect(testPolicy.egress[1]!.to![0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'auth', 'crypto', 'tenancy']);
   });
 
   it('refuses auth without its secrets, with the development secrets under production, and with a partial IdP', () => {
     const missing = renderChartError({
       set: ['jwt.existingSecret=', 'assertionKey.existingSecret=', 'auth.identityProvider.jwksUrl=https://idp.example/jwks.json'],
     });
-    expect(missing).toContain('Causeloop values are inconsistent (3 problems)');
+    expect(missing).toContain('Causeloop values are inconsistent (4 problems)');
+    expect(missing).toContain("tenancy needs auth's principal-assertion public key: set assertionKey.existingSecret");
     expect(missing).toContain('auth needs JWT_SECRET: set jwt.existingSecret, or jwt.create=true with jwt.secret');
     expect(missing).toContain('auth needs its principal-assertion key: set assertionKey.existingSecret, or assertionKey.create=true with assertionKey.privateKey');
     expect(missing).toContain('auth.identityProvider: set jwksUrl, issuer and audience together, or none of them');
 
     const empty = renderChartError({ set: ['jwt.create=true', 'assertionKey.create=true'] });
-    expect(empty).toContain('(2 problems)');
+    expect(empty).toContain('(3 problems)');
+    expect(empty).toContain('assertionKey.create is true but assertionKey.publicKey is empty');
     expect(empty).toContain('jwt.create is true but jwt.secret is empty');
     expect(empty).toContain('assertionKey.create is true but assertionKey.privateKey is empty');
     expect(renderChartError({ valuesFiles: ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile], set: ['jwt.secret=too-short-for-hs256'] }))
       .toContain('jwt.secret must be at least 32 characters');
 
-    // k8s/dev-values.yaml under production: all three published development secrets refused at once.
+    // k8s/dev-values.yaml under production: the published development secrets (and tenancy's missing keys) refused at once.
     const devInProduction = renderChartError({ valuesFiles: ['k8s/dev-values.yaml'], set: ['environment=production'] });
-    expect(devInProduction).toContain('(3 problems)');
+    expect(devInProduction).toContain('(5 problems)');
+    expect(devInProduction).toContain('tenancy.secrets.cursorSigningKey is empty, which tenancy refuses under environment=production');
+    expect(devInProduction).toContain('tenancy.secrets.governanceSigningKey is empty, which tenancy refuses under environment=production');
     expect(devInProduction).toContain('masterKey.keyring holds the published development key');
     expect(devInProduction).toContain('jwt.secret is the published development JWT secret, which auth refuses under environment=production');
     expect(devInProduction).toContain('assertionKey.privateKey is the published development key');
@@ -318,7 +326,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(schema).toContain("additional properties 'tokenTtl' not allowed");
   });
 
-  it('gives the api-gateway exactly the env its config reads, AUTH_GRPC_ADDR on auth, no secrets, and a ClusterIP Service on the http port', () => {
+  it('gives the api-gateway exactly the env its config reads, the app-role DATABASE_URL, AUTH_GRPC_ADDR and TENANCY_GRPC_ADDR, and a ClusterIP Service on the http port', () => {
     const spec = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-api-gateway'));
     const container = spec.containers[0]!;
     expect(container.args).toEqual(['--import', '@causeloop/platform/tracing/register', 'services/api-gateway/dist/main.js']);
@@ -330,11 +338,19 @@ describe.skipIf(skip)('charts/causeloop', () => {
       { name: 'HTTP_PORT', value: '8080' },
       { name: 'SHUTDOWN_DRAIN_MS', value: '10000' },
       { name: 'OTEL_SERVICE_NAME', value: 'causeloop-api-gateway' },
+      // Idempotency keys, as causeloop_app: the same Secret and key auth gets.
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'causeloop-database', key: 'DATABASE_URL' } } },
       { name: 'TRUSTED_PROXIES', value: '' },
+      { name: 'CORS_ORIGINS', value: '' },
       { name: 'RATE_LIMIT_PER_CLIENT_PER_MINUTE', value: '1000' },
       { name: 'RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE', value: '600' },
       { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
+      { name: 'TENANCY_GRPC_ADDR', value: 'dns:///causeloop-tenancy.causeloop.svc.cluster.local:50051' },
     ]);
+    // Without tenancy the gateway gets no TENANCY_GRPC_ADDR (its routes are then not served), and that is no error.
+    const withoutTenancy = podSpec(findObject(renderChart({ set: ['components.tenancy.enabled=false'] }), 'Deployment', 'causeloop-api-gateway')).containers[0]!.env!;
+    expect(withoutTenancy.map((e) => e.name)).not.toContain('TENANCY_GRPC_ADDR');
+    expect(withoutTenancy.map((e) => e.name)).toContain('AUTH_GRPC_ADDR');
     expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(spec.volumes?.map((v) => v.name)).toEqual(['tmp']);
     expect(spec.automountServiceAccountToken).toBe(false);
@@ -358,7 +374,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(schema).toContain("additional properties 'burst' not allowed");
   });
 
-  it('allows exactly the network paths the api-gateway needs: HTTP in (from anyone or gatewayFrom), ops from monitoring and the test pod, auth gRPC and DNS out', () => {
+  it('allows exactly the network paths the api-gateway needs: HTTP in (from anyone or gatewayFrom), ops from monitoring and the test pod, auth and tenancy gRPC, the database and DNS out', () => {
     type Policy = {
       ingress: { from?: { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: object }[]; ports: { port: number; protocol: string }[] }[];
       egress: { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports: { port: number; protocol: string }[] }[];
@@ -376,7 +392,20 @@ describe.skipIf(skip)('charts/causeloop', () => {
         to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'causeloop', 'app.kubernetes.io/instance': 'causeloop', 'app.kubernetes.io/component': 'auth' } } }],
         ports: [{ protocol: 'TCP', port: 50051 }],
       },
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'causeloop', 'app.kubernetes.io/instance': 'causeloop', 'app.kubernetes.io/component': 'tenancy' } } }],
+        ports: [{ protocol: 'TCP', port: 50051 }],
+      },
+      { ports: [{ port: 5432, protocol: 'TCP' }] },
     ]);
+    // The production values name the database: the gateway reaches it there only, like auth.
+    const production = findObject(rendered.production, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as Policy;
+    expect(production.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+    // Without tenancy: neither the gateway's egress to it nor a tenancy policy.
+    const withoutTenancy = renderChart({ set: ['components.tenancy.enabled=false'] });
+    const gatewayAlone = findObject(withoutTenancy, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as Policy;
+    expect(gatewayAlone.egress.flatMap((rule) => rule.to ?? []).map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component']).filter((c) => c !== undefined)).toEqual(['auth']);
+    expect(withoutTenancy.some((o) => o.metadata.name === 'causeloop-tenancy')).toBe(false);
     // networkPolicy.gatewayFrom narrows the HTTP port to the given peers (e.g. the ingress controller).
     const ingressController = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
     const narrowed = findObject(
@@ -384,6 +413,130 @@ describe.skipIf(skip)('charts/causeloop', () => {
       'NetworkPolicy', 'causeloop-api-gateway',
     )['spec'] as Policy;
     expect(narrowed.ingress[0]).toEqual({ ports: [{ protocol: 'TCP', port: 8080 }], from: [ingressController] });
+  });
+
+  it('gives the api-gateway REDIS_URL from an existing Secret, its failure mode, and egress to Redis only when set', () => {
+    const withRedis = renderChart({
+      set: [
+        'apiGateway.rateLimit.redis.existingSecret=shared-redis',
+        'apiGateway.rateLimit.redis.key=url',
+        'apiGateway.rateLimit.redis.port=6380',
+        'apiGateway.rateLimit.redis.failure=closed',
+        'networkPolicy.redisTo[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=redis',
+      ],
+    });
+    const env = podSpec(findObject(withRedis, 'Deployment', 'causeloop-api-gateway')).containers[0]!.env!;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'shared-redis', key: 'url' } } },
+      { name: 'RATE_LIMIT_REDIS_FAILURE', value: 'closed' },
+    ]));
+    // The URL may carry a password: it never appears as a plain value.
+    expect(env.find((e) => e.name === 'REDIS_URL')?.value).toBeUndefined();
+    const egress = (findObject(withRedis, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as { egress: object[] }).egress;
+    expect(egress).toContainEqual({
+      ports: [{ protocol: 'TCP', port: 6380 }],
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'redis' } } }],
+    });
+    // Only the gateway talks to Redis.
+    const authEgress = (findObject(withRedis, 'NetworkPolicy', 'causeloop-auth')['spec'] as { egress: { ports: { port: number }[] }[] }).egress;
+    expect(authEgress.flatMap((rule) => rule.ports.map((p) => p.port))).not.toContain(6380);
+    const schema = renderChartError({ set: ['apiGateway.rateLimit.redis.failure=maybe'] });
+    expect(schema).toContain('/apiGateway/rateLimit/redis/failure');
+  });
+
+  it('serves the api-gateway over HTTPS from a kubernetes.io/tls Secret mounted read-only, on port https everywhere, and passes CORS_ORIGINS', () => {
+    // ci/production-values.yaml sets apiGateway.tls.existingSecret and one CORS origin.
+    const spec = podSpec(findObject(rendered.production, 'Deployment', 'causeloop-api-gateway'));
+    const container = spec.containers[0]!;
+    const env = container.env!;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'HTTPS_PORT', value: '8443' },
+      { name: 'TLS_CERT_FILE', value: '/var/run/secrets/causeloop/tls/tls.crt' },
+      { name: 'TLS_KEY_FILE', value: '/var/run/secrets/causeloop/tls/tls.key' },
+      { name: 'CORS_ORIGINS', value: 'https://app.example.com' },
+    ]));
+    expect(env.some((e) => e.name === 'HTTP_PORT')).toBe(false); // HTTPS instead of plain HTTP, never both
+    expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['https:8443', 'ops:9090']);
+    const mount = container.volumeMounts?.find((m) => m.name === 'tls');
+    expect(mount).toEqual({ name: 'tls', mountPath: '/var/run/secrets/causeloop/tls', readOnly: true });
+    expect(mount?.subPath).toBeUndefined(); // a subPath mount would never see the renewed certificate
+    expect(spec.volumes?.find((v) => v.name === 'tls')?.secret).toEqual({
+      secretName: 'causeloop-gateway-tls', defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }],
+    });
+    // The gateway reloads renewed files itself: no checksum annotation that would restart it.
+    const annotations = (findObject(rendered.production, 'Deployment', 'causeloop-api-gateway')['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+    expect(Object.keys(annotations).filter((key) => key.startsWith('checksum/'))).toEqual([]);
+    // Probes stay on the ops port (plain HTTP).
+    expect(container.readinessProbe?.httpGet).toEqual({ path: '/ready', port: 'ops' });
+    const service = findObject(rendered.production, 'Service', 'causeloop-api-gateway')['spec'] as { ports: { name: string; port: number; targetPort: string }[] };
+    expect(service.ports.map((p) => `${p.name}:${p.port}->${p.targetPort}`)).toEqual(['https:8443->https', 'ops:9090->ops']);
+    const policy = findObject(rendered.production, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as { ingress: { ports: { port: number }[] }[] };
+    expect(policy.ingress.map((rule) => rule.ports[0]!.port)).toEqual([8443, 9090]); // 8080 is not opened
+    // Ingress and HTTPRoute (every-component values) send traffic to the https port.
+    const ingress = findObject(rendered.all, 'Ingress', 'causeloop-api-gateway')['spec'] as { rules: { http: { paths: { backend: { service: { port: object } } }[] } }[] };
+    expect(ingress.rules[0]!.http.paths[0]!.backend.service.port).toEqual({ name: 'https' });
+    const route = findObject(rendered.all, 'HTTPRoute', 'causeloop-api-gateway')['spec'] as { rules: { backendRefs: { port: number }[] }[] };
+    expect(route.rules[0]!.backendRefs[0]!.port).toBe(8443);
+    // The schema: exact origins only (no wildcard, no path), like env.origins.
+    const schema = renderChartError({ set: ['apiGateway.corsOrigins[0]=https://*.example.com', 'apiGateway.corsOrigins[1]=https://app.example.com/path', 'apiGateway.tls.secret=x'] });
+    expect(schema).toContain("at '/apiGateway/corsOrigins/0'");
+    expect(schema).toContain("at '/apiGateway/corsOrigins/1'");
+    expect(schema).toContain("additional properties 'secret' not allowed");
+  });
+
+  it('gives tenancy its database URL, the assertion public key, its keys from Secrets and its settings, and refuses missing or development keys under production', () => {
+    const container = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-tenancy')).containers[0]!;
+    expect(container.args).toEqual(['--import', '@causeloop/platform/tracing/register', 'services/tenancy/dist/main.js']);
+    expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
+    expect(container.env).toEqual([
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'OPS_PORT', value: '9090' },
+      { name: 'GRPC_PORT', value: '50051' },
+      { name: 'SHUTDOWN_DRAIN_MS', value: '10000' },
+      { name: 'OTEL_SERVICE_NAME', value: 'causeloop-tenancy' },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'causeloop-database', key: 'DATABASE_URL' } } },
+      { name: 'PRINCIPAL_ASSERTION_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-assertion-key', key: 'public-key.pem' } } },
+      { name: 'OPERATOR_TOKEN_SHA256', value: '' },
+      { name: 'RETENTION_PURGE_INTERVAL_MS', value: '3600000' },
+      { name: 'CURSOR_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-tenancy', key: 'CURSOR_SIGNING_KEY' } } },
+      { name: 'GOVERNANCE_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-tenancy', key: 'GOVERNANCE_SIGNING_KEY' } } },
+      { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
+      { name: 'CRYPTO_GRPC_ADDR', value: 'dns:///causeloop-crypto.causeloop.svc.cluster.local:50051' },
+    ]);
+    // It never gets auth's private key: no key file, no mount of the assertion Secret.
+    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(findObject(rendered.default, 'Service', 'causeloop-tenancy')['spec']).toMatchObject({ clusterIP: 'None' });
+
+    // Chart-created Secrets (contract values): the public key beside auth's private key, tenancy's keys, a checksum that rolls tenancy.
+    const assertion = findObject(rendered.contract, 'Secret', 'causeloop-assertion-key')['stringData'] as Record<string, string>;
+    expect(Object.keys(assertion)).toEqual(['private-key.pem', 'public-key.pem']);
+    expect(assertion['public-key.pem']).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    const secrets = findObject(rendered.contract, 'Secret', 'causeloop-tenancy')['stringData'] as Record<string, string>;
+    expect(Object.keys(secrets)).toEqual(['CURSOR_SIGNING_KEY', 'GOVERNANCE_SIGNING_KEY']);
+    const annotations = (findObject(rendered.contract, 'Deployment', 'causeloop-tenancy')['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+    expect(annotations['checksum/tenancy-secrets']).toMatch(/^[0-9a-f]{64}$/);
+    // Development values: no keys, so no Secret and no env for them (tenancy falls back, outside production only).
+    const dev = podSpec(findObject(rendered.dev, 'Deployment', 'causeloop-tenancy')).containers[0]!.env!.map((e) => e.name);
+    expect(dev).not.toContain('CURSOR_SIGNING_KEY');
+    expect(dev).not.toContain('GOVERNANCE_SIGNING_KEY');
+    expect(rendered.dev.some((o) => o.kind === 'Secret' && o.metadata.name === 'causeloop-tenancy')).toBe(false);
+
+    // Refused: missing keys under production, a short cursor key, the published development governance key, no Secret at all.
+    const contract = ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile];
+    const missing = renderChartError({ valuesFiles: ['charts/causeloop/test/contract-values.yaml'], set: ['tenancy.secrets.cursorSigningKey=short'] });
+    expect(missing).toContain('tenancy.secrets.cursorSigningKey must be at least 32 characters');
+    expect(missing).toContain('tenancy.secrets.governanceSigningKey is empty, which tenancy refuses under environment=production');
+    const developmentKey = /developmentGovernanceSigningKeyPem = `([^`]+)`/.exec(readFileSync(path.join(repositoryRoot, 'services/tenancy/src/governance/signing-key.ts'), 'utf8'))![1]!;
+    const devKeyFile = path.join(mkdtempSync(path.join(tmpdir(), 'causeloop-values-')), 'dev-governance-key.yaml');
+    writeFileSync(devKeyFile, stringify({ tenancy: { secrets: { governanceSigningKey: developmentKey } } }));
+    expect(renderChartError({ valuesFiles: [...contract, devKeyFile] })).toContain('tenancy.secrets.governanceSigningKey is the published development key');
+    expect(findObject(renderChart({ valuesFiles: [...contract, devKeyFile], set: ['environment=development'] }), 'Secret', 'causeloop-tenancy')).toBeDefined();
+    expect(renderChartError({ set: ['tenancy.secrets.existingSecret='] })).toContain('tenancy needs CURSOR_SIGNING_KEY and GOVERNANCE_SIGNING_KEY');
+    const schema = renderChartError({ set: ['tenancy.operatorTokenSha256[0]=not-a-hash', 'tenancy.retentionPurgeIntervalMs=-1', 'assertionKey.publicKey=not-a-key'] });
+    expect(schema).toContain("at '/tenancy/operatorTokenSha256/0'");
+    expect(schema).toContain("at '/tenancy/retentionPurgeIntervalMs': minimum: got -1, want 0");
+    expect(schema).toContain("at '/assertionKey/publicKey'");
   });
 
   it('runs migrations as a pre-install,pre-upgrade hook Job with the owner URL', () => {
@@ -413,6 +566,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
       'http://causeloop-api-gateway.causeloop.svc.cluster.local:9090/ready', // issue 10: the gateway's readiness too
       'http://causeloop-auth.causeloop.svc.cluster.local:9090/ready',
       'http://causeloop-crypto.causeloop.svc.cluster.local:9090/ready',
+      'http://causeloop-tenancy.causeloop.svc.cluster.local:9090/ready',
     ]);
     expect(urls(rendered.all)).toHaveLength(5);
     expect(urls(rendered.all)).toContain('http://causeloop-api-gateway.causeloop.svc.cluster.local:9090/ready');

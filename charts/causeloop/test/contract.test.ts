@@ -1,8 +1,9 @@
-// The chart contract: start each rendered service (crypto, auth, api-gateway) locally with
-// exactly the command, env, mounted files and ports the chart renders, and check the
-// rendered probes, gRPC health and the gateway's HTTP port answer; run the migration Job's
-// command against a fresh database.
+// The chart contract: start each rendered service (crypto, auth, tenancy, api-gateway)
+// locally with exactly the command, env, mounted files and ports the chart renders, and
+// check the rendered probes, gRPC health and the gateway's HTTP port answer; run the
+// migration Job's command against a fresh database.
 import { execFile } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,8 @@ const run = promisify(execFile);
 const skip = reportMissingHelm('chart contract tests (charts/causeloop/test/contract.test.ts)', [
   'crypto starts with the rendered command, env, KEK file and ports; probes answer 200; gRPC health SERVING',
   'auth starts with the rendered command, env, Secrets, assertion key file, a fresh database and ports; probes answer 200; gRPC health SERVING',
-  'the api-gateway starts with the rendered command, env and ports (AUTH_GRPC_ADDR pointed at auth); probes answer 200; GET /openapi.json answers 200',
+  'tenancy starts with the rendered command, env, Secrets, a fresh database and ports; probes answer 200; gRPC health SERVING',
+  'the api-gateway starts with the rendered command, env, database and ports (auth and tenancy addresses pointed at them); probes answer 200; GET /openapi.json answers 200',
   'the helm test pod command passes against them',
   'the migration Job command migrates a fresh database',
 ]);
@@ -49,7 +51,22 @@ interface RenderedService {
 }
 
 /** The variable each named container port is configured through (DESIGN.md §3). */
-const portVariables: Readonly<Record<string, string>> = { grpc: 'GRPC_PORT', http: 'HTTP_PORT', ops: 'OPS_PORT' };
+const portVariables: Readonly<Record<string, string>> = { grpc: 'GRPC_PORT', http: 'HTTP_PORT', https: 'HTTPS_PORT', ops: 'OPS_PORT' };
+
+/**
+ * The variables a service's config reads: `env.<kind>('NAME'` inside the named schemas of
+ * the platform's base-config.ts, and anywhere in the service's own config files.
+ */
+function configVariables(platformSchemas: readonly string[], serviceFiles: readonly string[]): string[] {
+  const read = (file: string) => readFileSync(path.join(repositoryRoot, file), 'utf8');
+  const base = read('packages/platform/src/config/base-config.ts');
+  const sources = platformSchemas.map((name) => {
+    const start = base.indexOf(`export const ${name} = {`);
+    expect(start, name).toBeGreaterThanOrEqual(0);
+    return base.slice(start, base.indexOf('};', start));
+  });
+  return [...[...sources, ...serviceFiles.map(read)].join('\n').matchAll(/env\.\w+\('([A-Z0-9_]+)'/g)].map((m) => m[1]!);
+}
 
 /**
  * Starts `<release>-<name>` as the pod would: the rendered args from the repository root
@@ -150,6 +167,7 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
   let database: TestDatabase | undefined;
   let crypto: RenderedService;
   let auth: RenderedService;
+  let tenancy: RenderedService;
   let gateway: RenderedService;
 
   beforeAll(async () => {
@@ -158,22 +176,33 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'causeloop-contract-'));
     database = await createTestDatabase(); // migrated, as the hook Job leaves it before services start
     const testDatabase = database;
-    [crypto, auth] = await Promise.all([
-      startRendered(objects, 'crypto', scratch),
-      startRendered(objects, 'auth', scratch, (env) => {
-        expect(env['DATABASE_URL']).toBe('postgres://causeloop_app:contract@db.example:5432/causeloop'); // the rendered app URL…
-        env['DATABASE_URL'] = testDatabase.appUrl; // …pointed at the test database, same role
-      }),
-    ]);
-    // The gateway calls auth: started once auth listens, with the one cluster address repointed.
+    const useTestDatabase = (env: Record<string, string>) => {
+      expect(env['DATABASE_URL']).toBe('postgres://causeloop_app:contract@db.example:5432/causeloop'); // the rendered app URL…
+      env['DATABASE_URL'] = testDatabase.appUrl; // …pointed at the test database, same role
+    };
+    /** Repoints `<NAME>_GRPC_ADDR` from the callee's headless Service to its process started here. */
+    const useStarted = (env: Record<string, string>, name: string, callee: RenderedService) => {
+      const variable = `${name.toUpperCase()}_GRPC_ADDR`;
+      expect(env[variable]).toBe(`dns:///causeloop-${name}.causeloop.svc.cluster.local:50051`);
+      env[variable] = `dns:///${callee.service.grpcAddress}`;
+    };
+    [crypto, auth] = await Promise.all([startRendered(objects, 'crypto', scratch), startRendered(objects, 'auth', scratch, useTestDatabase)]);
+    // Callers start once their callees listen, with only the cluster addresses repointed.
+    tenancy = await startRendered(objects, 'tenancy', scratch, (env) => {
+      useTestDatabase(env);
+      useStarted(env, 'auth', auth);
+      useStarted(env, 'crypto', crypto);
+    });
     gateway = await startRendered(objects, 'api-gateway', scratch, (env) => {
-      expect(env['AUTH_GRPC_ADDR']).toBe('dns:///causeloop-auth.causeloop.svc.cluster.local:50051'); // auth's headless Service…
-      env['AUTH_GRPC_ADDR'] = `dns:///${auth.service.grpcAddress}`; // …pointed at the auth process started above
+      useTestDatabase(env);
+      useStarted(env, 'auth', auth);
+      useStarted(env, 'tenancy', tenancy);
     });
   });
 
   afterAll(async () => {
-    await Promise.all([gateway?.service.stop(), crypto?.service.stop(), auth?.service.stop()]);
+    await Promise.all([gateway?.service.stop(), tenancy?.service.stop()]);
+    await Promise.all([crypto?.service.stop(), auth?.service.stop()]);
     await database?.drop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
@@ -208,21 +237,49 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     await expectHealthy(auth);
   });
 
-  it('starts the api-gateway with the rendered settings and AUTH_GRPC_ADDR pointed at auth; probes answer 200 and GET /openapi.json answers 200', async () => {
+  it('starts tenancy with the rendered settings, Secrets and assertion public key; its probes answer 200 and gRPC health is SERVING', async () => {
+    const { env, adjusted, service } = tenancy;
+    expect(Object.keys(env)).toEqual([
+      'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'GRPC_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'DATABASE_URL',
+      'PRINCIPAL_ASSERTION_PUBLIC_KEY', 'OPERATOR_TOKEN_SHA256', 'RETENTION_PURGE_INTERVAL_MS', 'CURSOR_SIGNING_KEY',
+      'GOVERNANCE_SIGNING_KEY', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR',
+    ]);
+    expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR']);
+    const configNames = configVariables(
+      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema'],
+      ['services/tenancy/src/config.ts', 'services/tenancy/src/governance/signing-key.ts'],
+    );
+    expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
+    expect(env['NODE_ENV']).toBe('production'); // so tenancy enforces its production checks on what the chart gave it
+    expect(env['OPERATOR_TOKEN_SHA256']).toBe('5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef');
+    expect(env['RETENTION_PURGE_INTERVAL_MS']).toBe('600000');
+    // The public key in the Secret is the half of auth's private key (which auth's mounted file holds).
+    const privateKeyPem = readFileSync(auth.env['PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE']!, 'utf8');
+    expect(createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' })).toBe(env['PRINCIPAL_ASSERTION_PUBLIC_KEY']);
+
+    const messages = service.lines.map((line) => String(line['message']));
+    expect(messages).toContain('tenancy service ready');
+    // Under production it started with real keys: no per-replica cursor key, no development governance key.
+    expect(messages.some((message) => message.includes('CURSOR_SIGNING_KEY') || message.includes('GOVERNANCE_SIGNING_KEY'))).toBe(false);
+    const output = service.lines.map((line) => JSON.stringify(line)).join('\n');
+    expect(output).not.toContain(env['CURSOR_SIGNING_KEY']);
+    expect(output).not.toContain('PRIVATE KEY');
+    await expectHealthy(tenancy);
+  });
+
+  it('starts the api-gateway with the rendered settings and database, auth and tenancy pointed at theirs; probes answer 200 and GET /openapi.json answers 200', async () => {
     const { env, adjusted, service } = gateway;
     expect(Object.keys(env)).toEqual([
-      'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'HTTP_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'TRUSTED_PROXIES',
-      'RATE_LIMIT_PER_CLIENT_PER_MINUTE', 'RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE', 'AUTH_GRPC_ADDR',
+      'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'HTTP_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'DATABASE_URL', 'TRUSTED_PROXIES',
+      'CORS_ORIGINS', 'RATE_LIMIT_PER_CLIENT_PER_MINUTE', 'RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE', 'AUTH_GRPC_ADDR', 'TENANCY_GRPC_ADDR',
     ]);
-    expect(adjusted).toEqual(['AUTH_GRPC_ADDR']); // nothing else rewritten but the mapped ports
+    expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR', 'TENANCY_GRPC_ADDR']); // nothing else rewritten but the mapped ports
     // Every variable but the OpenTelemetry SDK's own is one the gateway's config reads (no typos, no leftovers).
-    const read = (file: string, from = 0) => readFileSync(path.join(repositoryRoot, file), 'utf8').slice(from);
-    const base = read('packages/platform/src/config/base-config.ts');
-    const baseSchema = base.slice(base.indexOf('export const baseConfigSchema'), base.indexOf('};', base.indexOf('export const baseConfigSchema')));
-    const configNames = [...`${baseSchema}\n${read('services/api-gateway/src/config.ts')}`.matchAll(/env\.\w+\('([A-Z0-9_]+)'/g)].map((m) => m[1]);
+    const configNames = configVariables(['baseConfigSchema', 'databaseConfigSchema'], ['services/api-gateway/src/config.ts']);
     expect(configNames).toContain('AUTH_GRPC_ADDR');
     expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
     expect(env['TRUSTED_PROXIES']).toBe('10.0.0.0/8,192.168.1.10');
+    expect(env['CORS_ORIGINS']).toBe('https://app.example.com,http://localhost:3000');
     expect(env['RATE_LIMIT_PER_CLIENT_PER_MINUTE']).toBe('500');
     expect(env['RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE']).toBe('300');
     expect(service.lines.map((line) => String(line['message']))).toContain('api-gateway ready');
@@ -232,17 +289,20 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
   it('passes the helm test pod command against them', async () => {
     const pod = findObject(objects, 'Pod', 'causeloop-test-ready');
     const [testContainer] = (pod['spec'] as IPodSpec).containers;
-    const opsUrls: Record<string, string> = { crypto: crypto.service.opsUrl, auth: auth.service.opsUrl, 'api-gateway': gateway.service.opsUrl };
+    const opsUrls: Record<string, string> = {
+      crypto: crypto.service.opsUrl, auth: auth.service.opsUrl, tenancy: tenancy.service.opsUrl, 'api-gateway': gateway.service.opsUrl,
+    };
     const args = testContainer!.args!.map((arg) =>
       arg.replace(/^http:\/\/causeloop-([a-z-]+)\.causeloop\.svc\.cluster\.local:9090/, (whole, name: string) => opsUrls[name] ?? whole),
     );
     expect(args.filter((a) => a.startsWith('http'))).toEqual([
-      `${gateway.service.opsUrl}/ready`, `${auth.service.opsUrl}/ready`, `${crypto.service.opsUrl}/ready`,
+      `${gateway.service.opsUrl}/ready`, `${auth.service.opsUrl}/ready`, `${crypto.service.opsUrl}/ready`, `${tenancy.service.opsUrl}/ready`,
     ]);
     const { stdout } = await run(process.execPath, args, { cwd: repositoryRoot });
     expect(stdout).toContain(`ok   ${gateway.service.opsUrl}/ready`);
     expect(stdout).toContain(`ok   ${auth.service.opsUrl}/ready`);
     expect(stdout).toContain(`ok   ${crypto.service.opsUrl}/ready`);
+    expect(stdout).toContain(`ok   ${tenancy.service.opsUrl}/ready`);
   });
 
   it('migrates a fresh database with the migration Job command and the owner URL', async () => {

@@ -116,13 +116,28 @@ export function findObject(objects: readonly K8sObject[], kind: string, name: st
 export const execHelmVersion = (): string => (helmBinary ? execFileSync(helmBinary, ['version', '--short'], { env: helmEnv, encoding: 'utf8' }).trim() : 'missing');
 
 /**
- * A values file, made fresh for this test run, holding auth's secrets: a real Ed25519
- * private key (PKCS#8 PEM) and a random 48-byte JWT_SECRET. Nothing private is committed;
- * pass it after a values file that sets `jwt.create` and `assertionKey.create`.
+ * A values file, made fresh for this test run, holding the secrets: auth's real Ed25519
+ * assertion key pair (PKCS#8 and SPKI PEM) and a random 48-byte JWT_SECRET; tenancy's
+ * random CURSOR_SIGNING_KEY and Ed25519 GOVERNANCE_SIGNING_KEY. Nothing private is
+ * committed; pass it after a values file that sets the `create` flags.
  */
 export const generatedSecretsValuesFile: string = (() => {
-  const privateKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const assertion = generateKeyPairSync('ed25519');
+  const governance = generateKeyPairSync('ed25519');
   const file = path.join(helmHome, 'generated-secrets-values.yaml');
-  writeFileSync(file, stringify({ jwt: { secret: randomBytes(48).toString('base64url') }, assertionKey: { privateKey } }), { mode: 0o600 });
+  const values = {
+    jwt: { secret: randomBytes(48).toString('base64url') },
+    assertionKey: {
+      privateKey: assertion.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicKey: assertion.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    },
+    tenancy: {
+      secrets: {
+        cursorSigningKey: randomBytes(48).toString('base64url'),
+        governanceSigningKey: governance.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
+    },
+  };
+  writeFileSync(file, stringify(values), { mode: 0o600 });
   return file;
 })();

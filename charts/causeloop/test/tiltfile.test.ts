@@ -32,9 +32,11 @@ describe.skipIf(skip)('Tiltfile', () => {
     expect(report.forwards['causeloop-crypto']).toEqual(['50054:50051', '9094:9090']);
     expect(report.resources['causeloop-auth']).toEqual(['causeloop-migrate']);
     expect(report.forwards['causeloop-auth']).toEqual(['50051:50051', '9091:9090']);
-    expect(report.resources['causeloop-api-gateway']).toEqual(['causeloop-auth']);
+    expect(report.resources['causeloop-tenancy']).toEqual(['causeloop-auth', 'causeloop-crypto']);
+    expect(report.forwards['causeloop-tenancy']).toEqual(['50052:50051', '9092:9090']);
+    expect(report.resources['causeloop-api-gateway']).toEqual(['causeloop-auth', 'causeloop-tenancy']);
     expect(report.forwards['causeloop-api-gateway']).toEqual(['8080:8080', '9090:9090']);
-    expect(report.resources['causeloop-test-ready']).toEqual(['causeloop-crypto', 'causeloop-auth', 'causeloop-api-gateway']);
+    expect(report.resources['causeloop-test-ready']).toEqual(['causeloop-crypto', 'causeloop-auth', 'causeloop-tenancy', 'causeloop-api-gateway']);
     expect(readFileSync(path.join(repositoryRoot, 'Tiltfile'), 'utf8').split('\n').length).toBeLessThanOrEqual(40);
   });
 
