@@ -1,7 +1,6 @@
 import type { Http2SecureServer } from 'node:http2';
 import Fastify, { type FastifyHttp2SecureOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { CauseloopError, type Logger, type Registry } from '@causeloop/platform';
-import type { Authenticator } from './auth/create-cached-authenticator.js';
+import { CauseloopError, type Authenticator, type Logger, type Registry } from '@causeloop/platform';
 import type { FrontedService } from './fronted-service.js';
 import { refuseIdempotencyKeys, registerIdempotency, type IdempotencyOptions } from './idempotency/idempotent-requests.js';
 import { buildOpenApi } from './openapi/build-openapi.js';

@@ -2,9 +2,8 @@
 // protos' HTTP rules; authentication through auth; rate limits; idempotency keys; TLS,
 // CORS and problem details at the edge. Wiring only.
 import type { Http2SecureServer } from 'node:http2';
-import { connectDatabase, createServiceRuntime, loadConfig, runService, serveOps } from '@causeloop/platform';
+import { connectDatabase, createAuthServiceAuthenticator, createServiceRuntime, loadConfig, runService, serveOps } from '@causeloop/platform';
 import { buildApp } from './app.js';
-import { createCachedAuthenticator } from './auth/create-cached-authenticator.js';
 import { connectBackends } from './backends.js';
 import { gatewayConfigSchema, resolveGatewayConfig } from './config.js';
 import { startIdempotencyReaper } from './idempotency/idempotency-reaper.js';
@@ -23,13 +22,7 @@ await runService('api-gateway', async () => {
   runtime.lifecycle.onShutdown('idempotency reaper', () => reaper.stop());
 
   const backends = connectBackends(config, runtime);
-  const authenticator = createCachedAuthenticator({
-    authenticate: async (token) => {
-      const { principal, assertion } = await backends.auth.authenticate({ token });
-      if (principal === undefined) throw new Error('Authenticate answered without a principal');
-      return { principal, assertion };
-    },
-  });
+  const authenticator = createAuthServiceAuthenticator(backends.auth);
   const app = await buildApp({
     services: backends.fronted,
     authenticator,

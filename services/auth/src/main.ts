@@ -37,7 +37,7 @@ await runService('auth', async () => {
   }
 
   const server = createGrpcServer({ logger: runtime.logger, registry: runtime.registry });
-  server.addService(AuthService, createAuthService(deps, { assertionVerifier }));
+  server.addService(AuthService, createAuthService(deps, { assertionVerifier, registry: runtime.registry }));
   const grpcPort = await serveGrpc(runtime, server, { host: config.grpcHost, port: config.grpcPort });
   runtime.started();
   runtime.logger.info({ grpc_port: grpcPort, ops_port: opsPort }, 'auth service ready');

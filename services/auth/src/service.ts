@@ -1,5 +1,5 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createPrincipalResolver, guardScopes, type AssertionVerifier } from '@causeloop/platform';
+import { createPrincipalResolver, guardService, type AssertionVerifier, type Registry } from '@causeloop/platform';
 import { authenticate } from './handlers/authenticate.js';
 import { authorize } from './handlers/authorize.js';
 import { createPersonalAccessToken } from './handlers/create-personal-access-token.js';
@@ -21,20 +21,20 @@ export type { AuthServiceImpl, HandlerDeps } from './handlers/handler-deps.js';
  * The handlers of `causeloop.auth.v1.AuthService`. Callers of the scoped RPCs are
  * identified by a principal assertion (verified with `assertionVerifier`, the public half
  * of this service's signing key) or a bearer token (resolved with this service's own
- * Authenticate logic), and the RPC's HTTP-rule scope is checked before the handler runs.
+ * Authenticate logic, so no cache), and the RPC's HTTP-rule scope is checked before the
+ * handler runs. Authenticate and Authorize are internal: they refuse workspace credentials.
  */
-export function createAuthService(deps: HandlerDeps, options: { assertionVerifier: AssertionVerifier }): AuthServiceImpl {
+export function createAuthService(
+  deps: HandlerDeps,
+  options: { readonly assertionVerifier: AssertionVerifier; readonly registry: Registry },
+): AuthServiceImpl {
   const authenticateToken = (token: string) => deps.authenticator.authenticate(token);
-  const resolver = createPrincipalResolver({ verifier: options.assertionVerifier, authenticate: authenticateToken });
-  return guardScopes(
+  const principals = createPrincipalResolver({ verifier: options.assertionVerifier, authenticate: authenticateToken });
+  return guardService(
     AuthService,
     {
-      open: {
-        exchangeToken: exchangeToken(deps),
-        refreshToken: refreshToken(deps),
-        authenticate: authenticate(deps),
-        authorize: authorize(),
-      },
+      public: { exchangeToken: exchangeToken(deps), refreshToken: refreshToken(deps) },
+      internal: { authenticate: authenticate(deps), authorize: authorize() },
       scoped: {
         listScopes: listScopes(),
         createPersonalAccessToken: createPersonalAccessToken(deps),
@@ -47,6 +47,6 @@ export function createAuthService(deps: HandlerDeps, options: { assertionVerifie
         revokeServiceAccountToken: revokeServiceAccountToken(deps),
       },
     },
-    resolver,
+    { principals, registry: options.registry },
   );
 }

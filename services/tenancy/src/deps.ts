@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import type { Envelope, GrpcClient, Logger, PrincipalResolver } from '@causeloop/platform';
+import type { Envelope, GrpcClient, Logger, PrincipalResolver, Registry } from '@causeloop/platform';
 
 /**
  * Everything the tenancy service's parts are built from, made once in main.ts (or a
@@ -15,6 +15,8 @@ export interface TenancyDeps {
   readonly envelope: Envelope;
   /** Resolves the caller of a scoped RPC (principal assertion or bearer token). */
   readonly principals: PrincipalResolver;
+  /** The service's metrics registry: the gate counts authentications and denied calls on it. */
+  readonly registry: Registry;
   readonly logger: Logger;
   /** Now; tests pass a fixed clock to reach expiry without waiting. */
   readonly clock: () => Date;

@@ -11,6 +11,7 @@ import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspac
 import {
   connectDatabase,
   createAssertionVerifier,
+  createAuthServiceAuthenticator,
   createEnvelope,
   createGrpcClient,
   createGrpcServer,
@@ -47,18 +48,18 @@ await runService('tenancy', async () => {
   runtime.lifecycle.onShutdown('auth client', () => auth.close());
   runtime.lifecycle.onShutdown('crypto client', () => crypto.close());
 
+  // Direct gRPC callers (service-account tokens) are resolved through auth with the
+  // gateway's cache rules: a revoked token keeps working here for at most its bound (30 s).
+  const authenticator = createAuthServiceAuthenticator(auth);
   const deps: TenancyDeps = {
     pool,
     crypto,
     envelope: createEnvelope({ crypto, registry: runtime.registry }),
     principals: createPrincipalResolver({
       verifier: createAssertionVerifier({ publicKeyPem: config.assertionPublicKeyPem }),
-      authenticate: async (token) => {
-        const { principal } = await auth.authenticate({ token });
-        if (principal === undefined) throw new Error('Authenticate answered without a principal');
-        return principal;
-      },
+      authenticate: async (token) => (await authenticator.authenticate(token)).principal,
     }),
+    registry: runtime.registry,
     logger: runtime.logger,
     clock: () => new Date(),
     cursorKey: config.cursorKey,

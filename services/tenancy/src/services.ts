@@ -1,7 +1,7 @@
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { guardScopes, type ServiceImpl } from '@causeloop/platform';
+import { guardService, type ServiceImpl } from '@causeloop/platform';
 import type { TenancyDeps } from './deps.js';
 import { acceptInvitation } from './handlers/accept-invitation.js';
 import { changeMemberRole } from './handlers/change-member-role.js';
@@ -18,13 +18,12 @@ import { PgMemberStore } from './stores/member-store.js';
 import { PgOrganizationStore } from './stores/organization-store.js';
 import { PgWorkspaceStore } from './stores/workspace-store.js';
 
-/** WorkspaceService: every RPC scoped, the scope checked by guardScopes before the handler runs. */
+/** WorkspaceService: every RPC scoped, the scope checked by guardService before the handler runs. */
 export function createWorkspaceService(deps: TenancyDeps): ServiceImpl<typeof WorkspaceService> {
   const workspaces = new PgWorkspaceStore();
-  return guardScopes(
+  return guardService(
     WorkspaceService,
     {
-      open: {},
       scoped: {
         getWorkspace: getWorkspace(deps, workspaces),
         updateWorkspace: updateWorkspace(deps, workspaces),
@@ -32,17 +31,17 @@ export function createWorkspaceService(deps: TenancyDeps): ServiceImpl<typeof Wo
         updateRetention: updateRetention(deps, workspaces),
       },
     },
-    deps.principals,
+    { principals: deps.principals, registry: deps.registry },
   );
 }
 
-/** MemberService: AcceptInvitation is open (the invitation token is the credential), the rest scoped. */
+/** MemberService: AcceptInvitation is public (the invitation token is the credential), the rest scoped. */
 export function createMemberService(deps: TenancyDeps): ServiceImpl<typeof MemberService> {
   const stores = { members: new PgMemberStore(), invitations: new PgInvitationStore() };
-  return guardScopes(
+  return guardService(
     MemberService,
     {
-      open: { acceptInvitation: acceptInvitation(deps, stores) },
+      public: { acceptInvitation: acceptInvitation(deps, stores) },
       scoped: {
         inviteMember: inviteMember(deps, stores),
         listMembers: listMembers(deps, stores.members),
@@ -50,20 +49,23 @@ export function createMemberService(deps: TenancyDeps): ServiceImpl<typeof Membe
         removeMember: removeMember(deps, stores.members),
       },
     },
-    deps.principals,
+    { principals: deps.principals, registry: deps.registry },
   );
 }
 
-/** ProvisioningService: no HTTP rule, so guardScopes leaves it open; the handler demands an operator token. */
+/**
+ * ProvisioningService: ACCESS_INTERNAL, so the gate refuses workspace credentials and the
+ * handler demands an operator token.
+ */
 export function createProvisioningService(deps: TenancyDeps): ServiceImpl<typeof ProvisioningService> {
   const stores = {
     organizations: new PgOrganizationStore(),
     workspaces: new PgWorkspaceStore(),
     invitations: new PgInvitationStore(),
   };
-  return guardScopes(
+  return guardService(
     ProvisioningService,
-    { open: { createOrganization: createOrganization(deps, stores) }, scoped: {} },
-    deps.principals,
+    { internal: { createOrganization: createOrganization(deps, stores) } },
+    { principals: deps.principals, registry: deps.registry },
   );
 }

@@ -43,10 +43,26 @@ export {
 } from './principal-assertion.js';
 export {
   createPrincipalResolver,
+  presentedCredential,
   principalAssertionHeader,
-  requiredScope,
   requireScope,
+  type PresentedCredential,
   type PrincipalResolver,
   type PrincipalResolverOptions,
 } from './resolve-principal.js';
-export { guardScopes, type PrincipalCallContext, type ScopedHandler } from './guard-scopes.js';
+export { methodAccess, type MethodAccess } from './method-access.js';
+export {
+  guardService,
+  type GateOptions,
+  type GuardedHandlers,
+  type PrincipalCallContext,
+  type ScopedHandler,
+} from './guard-service.js';
+export { createGateMetrics, type AuthenticationResult, type DenialReason, type GateMetrics } from './gate-metrics.js';
+export {
+  createCachedAuthenticator,
+  type Authentication,
+  type Authenticator,
+  type CachedAuthenticatorOptions,
+} from './create-cached-authenticator.js';
+export { createAuthServiceAuthenticator } from './auth-service-authenticator.js';

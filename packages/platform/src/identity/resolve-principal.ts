@@ -1,8 +1,7 @@
-import { getOption, hasOption, type DescMethod } from '@bufbuild/protobuf';
-import { http } from '@causeloop/proto/causeloop/common/v1/http_pb.js';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { CauseloopError } from '../errors/causeloop-error.js';
 import type { IncomingMetadata } from '../grpc/call-context.js';
+import { apiTokenPrefixes } from './api-token.js';
 
 /** Metadata key the gateway forwards the signed principal assertion in. */
 export const principalAssertionHeader = 'x-causeloop-principal';
@@ -54,16 +53,30 @@ export function createPrincipalResolver(options: PrincipalResolverOptions): Prin
   };
 }
 
+/**
+ * Which credential a call presents, read from its metadata without verifying anything:
+ * the label of the gate's metrics and what an internal RPC refuses. A bearer that is no
+ * API token nor operator token counts as an access token (auth decides whether it is one).
+ */
+export type PresentedCredential = 'assertion' | 'access' | 'personal_access' | 'service_account' | 'operator' | 'none';
+
+/** Operator tokens (tenancy's ProvisioningService) are no workspace credential. */
+const operatorTokenPrefix = 'clp_op_';
+
+export function presentedCredential(metadata: IncomingMetadata): PresentedCredential {
+  const assertion = metadata.get(principalAssertionHeader);
+  if (typeof assertion === 'string' && assertion !== '') return 'assertion';
+  const token = bearerToken(metadata);
+  if (token === undefined) return 'none';
+  if (token.startsWith(apiTokenPrefixes.personal_access)) return 'personal_access';
+  if (token.startsWith(apiTokenPrefixes.service_account)) return 'service_account';
+  if (token.startsWith(operatorTokenPrefix)) return 'operator';
+  return 'access';
+}
+
 function bearerToken(metadata: IncomingMetadata): string | undefined {
   const authorization = metadata.get('authorization');
   return typeof authorization === 'string' ? bearer.exec(authorization.trim())?.[1] : undefined;
-}
-
-/** The scope an RPC's `causeloop.common.v1.http` rule demands; undefined means public. */
-export function requiredScope(method: DescMethod): string | undefined {
-  if (!hasOption(method, http)) return undefined;
-  const { scope } = getOption(method, http);
-  return scope === '' ? undefined : scope;
 }
 
 export function requireScope(principal: Principal, scope: string): void {

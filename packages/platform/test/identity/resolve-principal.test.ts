@@ -9,8 +9,9 @@ import {
   createAssertionVerifier,
   createPrincipalResolver,
   generateAssertionKeyPair,
+  methodAccess,
+  presentedCredential,
   principalAssertionHeader,
-  requiredScope,
   requireScope,
   roleScopes,
   type AssertionSigner,
@@ -99,15 +100,25 @@ describe('principal resolver', () => {
 describe('scopes on RPCs', () => {
   const service = file_causeloop_auth_v1_auth.services[0];
 
-  it('reads the scope from the http rule, undefined when public or unrouted', () => {
+  it('reads the scope from the http rule, and the public and internal marks', () => {
     const method = (name: string) => {
       const found = service?.methods.find((candidate) => candidate.name === name);
       if (found === undefined) throw new Error(`no method ${name}`);
       return found;
     };
-    expect(requiredScope(method('CreatePersonalAccessToken'))).toBe('tokens:write');
-    expect(requiredScope(method('ExchangeToken'))).toBeUndefined();
-    expect(requiredScope(method('Authenticate'))).toBeUndefined();
+    expect(methodAccess(method('CreatePersonalAccessToken'))).toEqual({ kind: 'scoped', scope: 'tokens:write' });
+    expect(methodAccess(method('ExchangeToken'))).toEqual({ kind: 'public' });
+    expect(methodAccess(method('Authenticate'))).toEqual({ kind: 'internal' });
+  });
+
+  it('names the credential a call presents, without trusting it', () => {
+    expect(presentedCredential(metadata({}))).toBe('none');
+    expect(presentedCredential(metadata({ authorization: 'Basic dXNlcjpwdw==' }))).toBe('none');
+    expect(presentedCredential(metadata({ authorization: 'Bearer clp_sa_abc' }))).toBe('service_account');
+    expect(presentedCredential(metadata({ authorization: 'bearer clp_pat_abc' }))).toBe('personal_access');
+    expect(presentedCredential(metadata({ authorization: 'Bearer clp_op_abc' }))).toBe('operator');
+    expect(presentedCredential(metadata({ authorization: 'Bearer eyJ.a.b' }))).toBe('access');
+    expect(presentedCredential(metadata({ [principalAssertionHeader]: 'x.y.z', authorization: 'Bearer clp_op_abc' }))).toBe('assertion');
   });
 
   it('refuses a viewer issues:write and lets an admin through', () => {

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonValue, Message } from '@bufbuild/protobuf';
-import { CauseloopError, idempotencyKeyHeader, principalAssertionHeader, requestIdHeader } from '@causeloop/platform';
-import type { Authenticator } from '../auth/create-cached-authenticator.js';
+import { CauseloopError, idempotencyKeyHeader, principalAssertionHeader, requestIdHeader, type Authenticator } from '@causeloop/platform';
 import { acceptsIdempotencyKey, type IdempotentRequests } from '../idempotency/idempotent-requests.js';
 import { limitPrincipal } from '../rate-limit/index.js';
 import type { RoutedRpc } from './http-rules.js';

@@ -1,5 +1,5 @@
 import { getOption, hasOption, type DescField, type DescMethod, type DescService } from '@bufbuild/protobuf';
-import { isScope } from '@causeloop/platform';
+import { methodAccess } from '@causeloop/platform';
 import { http } from '@causeloop/proto/causeloop/common/v1/http_pb.js';
 import type { FrontedService } from '../fronted-service.js';
 
@@ -20,7 +20,7 @@ export interface RoutedRpc {
   readonly pathFields: readonly DescField[];
   /** `'*'` (whole request), a top-level field, or undefined (no body: query string). */
   readonly body: '*' | DescField | undefined;
-  /** Required scope; undefined means public. */
+  /** Required scope, from `methodAccess` (the backend gate's reading); undefined means ACCESS_PUBLIC. */
   readonly scope: string | undefined;
 }
 
@@ -30,7 +30,9 @@ const segmentVariable = /^\{([a-z][a-z0-9_]*)\}$/;
  * Reads the `causeloop.common.v1.http` rule of every RPC of the fronted services and
  * validates it. Anything wrong is a start-up failure, not a runtime 500: a route that
  * silently lost its scope or collided with another would be worse than no gateway.
- * Every problem is reported in one error.
+ * The scope comes from `methodAccess`, the same reading the backends' gate enforces, so
+ * a rule on an ACCESS_INTERNAL RPC, or a rule with neither a scope nor ACCESS_PUBLIC, is
+ * refused here too. Every problem is reported in one error.
  */
 export function collectRoutedRpcs(fronted: readonly FrontedService[]): RoutedRpc[] {
   const routes: RoutedRpc[] = [];
@@ -49,8 +51,14 @@ export function collectRoutedRpcs(fronted: readonly FrontedService[]): RoutedRpc
       const httpMethod = rule.method.toUpperCase();
       if (!httpMethods.includes(httpMethod)) fail(`unsupported HTTP method "${rule.method}"`);
       if (!rule.path.startsWith('/')) fail(`path "${rule.path}" must start with /`);
-      const scope = rule.scope === '' ? undefined : rule.scope;
-      if (scope !== undefined && !isScope(scope)) fail(`scope "${scope}" is not in the scope catalogue`);
+      let scope: string | undefined;
+      try {
+        const access = methodAccess(method);
+        scope = access.kind === 'scoped' ? access.scope : undefined;
+      } catch (error) {
+        problems.push((error as Error).message);
+        continue;
+      }
 
       const pathFields: DescField[] = [];
       const segments = rule.path.split('/').map((segment) => {

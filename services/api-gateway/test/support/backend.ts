@@ -2,12 +2,20 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import type { FastifyInstance } from 'fastify';
-import { createGrpcClient, createMetricsRegistry, createPool, withTenant, type GrpcClient, type RoleName } from '@causeloop/platform';
+import {
+  createAuthServiceAuthenticator,
+  createGrpcClient,
+  createMetricsRegistry,
+  createPool,
+  withTenant,
+  type CachedAuthenticatorOptions,
+  type GrpcClient,
+  type RoleName,
+} from '@causeloop/platform';
 import type { Pool } from 'pg';
 import { createTestDatabase, startServiceProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createMemoryRateLimiter } from '../../src/rate-limit/index.js';
-import { createCachedAuthenticator, type CachedAuthenticatorOptions } from '../../src/auth/create-cached-authenticator.js';
 import { frontService, type FrontedService } from '../../src/fronted-service.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
@@ -72,14 +80,7 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
     gatewayPool,
     calls,
     async buildGateway(options = {}) {
-      const authenticator = createCachedAuthenticator({
-        ...options.cache,
-        authenticate: async (token) => {
-          const { principal, assertion } = await authClient.authenticate({ token });
-          if (principal === undefined) throw new Error('no principal');
-          return { principal, assertion };
-        },
-      });
+      const authenticator = createAuthServiceAuthenticator(authClient, options.cache);
       const registry = createMetricsRegistry({ service: 'api-gateway-test' });
       const app = await buildApp({
         services: [recorded],

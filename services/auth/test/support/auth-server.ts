@@ -79,7 +79,7 @@ export async function startAuth(
   };
   const { deps, assertionVerifier } = createAuthDeps(config, pool, metrics);
   const server = createGrpcServer({ logger: createLogger({ service: 'auth-test', level: 'silent' }), registry });
-  server.addService(AuthService, createAuthService(deps, { assertionVerifier }));
+  server.addService(AuthService, createAuthService(deps, { assertionVerifier, registry }));
   const port = await server.start({ host: '127.0.0.1', port: 0 });
   const client = createGrpcClient(AuthService, { address: `127.0.0.1:${port}`, defaultDeadlineMs: 10_000 });
   return {

@@ -1,5 +1,5 @@
 import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
-import { guardScopes, type ServiceImpl } from '@causeloop/platform';
+import { guardService, type ServiceImpl } from '@causeloop/platform';
 import { PgAuditEntryStore } from './audit-entry-store.js';
 import type { AuditLogDeps } from './audit-log-deps.js';
 import { exportAuditLog } from './export-audit-log.js';
@@ -10,9 +10,9 @@ export type { AuditLogDeps } from './audit-log-deps.js';
 /** `causeloop.tenancy.v1.AuditLogService`: both RPCs need `audit:read` (checked before they run). */
 export function createAuditLogService(deps: AuditLogDeps): ServiceImpl<typeof AuditLogService> {
   const withStore = { ...deps, entries: deps.entries ?? new PgAuditEntryStore() };
-  return guardScopes(
+  return guardService(
     AuditLogService,
-    { open: {}, scoped: { listAuditEntries: listAuditEntries(withStore), exportAuditLog: exportAuditLog(withStore) } },
-    deps.principals,
+    { scoped: { listAuditEntries: listAuditEntries(withStore), exportAuditLog: exportAuditLog(withStore) } },
+    { principals: deps.principals, registry: deps.registry },
   );
 }

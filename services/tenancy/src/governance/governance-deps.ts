@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
-import type { PrincipalResolver, ScopedHandler as PlatformScopedHandler, ServiceImpl } from '@causeloop/platform';
+import type { PrincipalResolver, Registry, ScopedHandler as PlatformScopedHandler, ServiceImpl } from '@causeloop/platform';
 import type { PgErasureRequestStore } from './erasure-request-store.js';
 import type { PgExportJobStore } from './export-job-store.js';
 import type { GovernanceSigningKey } from './signing-key.js';
@@ -10,6 +10,8 @@ export interface GovernanceDeps {
   readonly pool: Pool;
   /** Resolves the caller of a scoped RPC (principal assertion or bearer token). */
   readonly principals: PrincipalResolver;
+  /** The service's metrics registry: the gate counts authentications and denied calls on it. */
+  readonly registry: Registry;
   /** Signs erasure certificates (GOVERNANCE_SIGNING_KEY). */
   readonly signingKey: GovernanceSigningKey;
   /** Told when a job is queued so this replica starts it without waiting for its next poll. */

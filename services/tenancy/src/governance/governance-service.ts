@@ -1,5 +1,5 @@
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
-import { guardScopes } from '@causeloop/platform';
+import { guardService } from '@causeloop/platform';
 import { PgErasureRequestStore } from './erasure-request-store.js';
 import { PgExportJobStore } from './export-job-store.js';
 import type { GovernanceDeps, GovernanceServiceImpl } from './governance-deps.js';
@@ -21,10 +21,9 @@ export type { GovernanceDeps } from './governance-deps.js';
  */
 export function createGovernanceService(deps: GovernanceDeps): GovernanceServiceImpl {
   const full = { ...deps, exportJobs: new PgExportJobStore(), erasureRequests: new PgErasureRequestStore() };
-  return guardScopes(
+  return guardService(
     GovernanceService,
     {
-      open: {},
       scoped: {
         createExportJob: createExportJob(full),
         getExportJob: getExportJob(full),
@@ -36,6 +35,6 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
         getCertificateSigningKey: getCertificateSigningKey(full),
       },
     },
-    deps.principals,
+    { principals: deps.principals, registry: deps.registry },
   );
 }

@@ -67,11 +67,12 @@ export async function startGovernanceStack(): Promise<GovernanceStack> {
   const signingKey = resolveGovernanceSigningKey({ nodeEnv: 'test', governanceSigningKey: undefined, governanceSigningKeyFile: undefined });
   const logger = createLogger({ service: 'governance-test', level: 'silent' });
   const workers: ReturnType<typeof createExportWorker>[] = [];
-  const server = createGrpcServer({ logger, registry: createMetricsRegistry({ service: 'tenancy' }) });
-  server.addService(AuditLogService, createAuditLogService({ pool, principals, cursorKey: Buffer.alloc(32, 7) }));
+  const registry = createMetricsRegistry({ service: 'tenancy' });
+  const server = createGrpcServer({ logger, registry });
+  server.addService(AuditLogService, createAuditLogService({ pool, principals, registry, cursorKey: Buffer.alloc(32, 7) }));
   server.addService(
     GovernanceService,
-    createGovernanceService({ pool, principals, signingKey, exportWorker: { wake: () => workers.forEach((worker) => worker.wake()) } }),
+    createGovernanceService({ pool, principals, registry, signingKey, exportWorker: { wake: () => workers.forEach((worker) => worker.wake()) } }),
   );
   const port = await server.start({ host: '127.0.0.1', port: 0 });
   const address = `127.0.0.1:${port}`;

@@ -16,7 +16,9 @@ import {
 import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
 import { create } from '@bufbuild/protobuf';
 import {
+  createAssertionSigner,
   createAssertionVerifier,
+  createAuthServiceAuthenticator,
   createEnvelope,
   createGrpcClient,
   createGrpcServer,
@@ -26,11 +28,12 @@ import {
   createPrincipalResolver,
   generateAssertionKeyPair,
   withClient,
+  type AssertionSigner,
   type GrpcClient,
+  type Registry,
 } from '@causeloop/platform';
 import { createTestDatabase, startServiceProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
 import { buildApp } from '../../../api-gateway/src/app.js';
-import { createCachedAuthenticator } from '../../../api-gateway/src/auth/create-cached-authenticator.js';
 import { frontService } from '../../../api-gateway/src/fronted-service.js';
 import { createMemoryRateLimiter } from '../../../api-gateway/src/rate-limit/index.js';
 import { createAuditLogService } from '../../src/audit/audit-log-service.js';
@@ -77,7 +80,13 @@ export interface TenancyStack {
   /** gRPC addresses of the tenancy server and the auth process (for the operator CLI). */
   readonly tenancyAddress: string;
   readonly authAddress: string;
-  /** Moves the tenancy service's clock (invitation expiry) by `ms`. */
+  /** Signs principal assertions with auth's key, as the gateway forwards them (to forge expired ones). */
+  readonly signer: AssertionSigner;
+  /** The tenancy server's metrics registry (the gate's counters). */
+  readonly registry: Registry;
+  /** The bound of the tenancy server's own authentication cache (direct bearer callers). */
+  readonly authCacheTtlMs: number;
+  /** Moves the tenancy service's clock (invitation expiry, its authentication cache) by `ms`. */
   advanceClock(ms: number): void;
   /** Provisions an organization through the real ProvisioningService. */
   provision(overrides?: ProvisionOverrides): Promise<CreateOrganizationResponse>;
@@ -91,7 +100,12 @@ export interface TenancyStack {
  * work), tenancy on a real gRPC server in this process (to move its clock), and the
  * gateway's app over all of them, on a fresh migrated database.
  */
-export async function startTenancyStack(): Promise<TenancyStack> {
+export interface TenancyStackOptions {
+  /** Bound of the tenancy server's authentication cache; the platform default (30 s) when omitted. */
+  readonly authCacheTtlMs?: number;
+}
+
+export async function startTenancyStack(options: TenancyStackOptions = {}): Promise<TenancyStack> {
   const database = await createTestDatabase();
   const keys = await generateAssertionKeyPair();
   const crypto = await startServiceProcess({
@@ -117,24 +131,28 @@ export async function startTenancyStack(): Promise<TenancyStack> {
   const operatorToken = `clp_op_${randomBytes(32).toString('base64url')}`;
   let clockOffsetMs = 0;
   const pool = createPool({ connectionString: database.appUrl, applicationName: 'tenancy-test', max: 5 });
+  const registry = createMetricsRegistry({ service: 'tenancy' });
+  const authCacheTtlMs = options.authCacheTtlMs ?? 30_000;
+  // As main.ts wires it, on the stack's movable clock so a test reaches the bound without waiting.
+  const authenticator = createAuthServiceAuthenticator(authClient, {
+    maxTtlMs: authCacheTtlMs,
+    now: () => Date.now() + clockOffsetMs,
+  });
   const deps: TenancyDeps = {
     pool,
     crypto: cryptoClient,
     envelope: createEnvelope({ crypto: cryptoClient }),
     principals: createPrincipalResolver({
       verifier: createAssertionVerifier({ publicKeyPem: keys.publicKeyPem }),
-      authenticate: async (token) => {
-        const { principal } = await authClient.authenticate({ token });
-        if (principal === undefined) throw new Error('no principal');
-        return principal;
-      },
+      authenticate: async (token) => (await authenticator.authenticate(token)).principal,
     }),
+    registry,
     logger: createLogger({ service: 'tenancy-test', level: 'silent' }),
     clock: () => new Date(Date.now() + clockOffsetMs),
     cursorKey: randomBytes(32),
     operatorTokenHashes: [createHash('sha256').update(operatorToken).digest()],
   };
-  const server = createGrpcServer({ logger: deps.logger, registry: createMetricsRegistry({ service: 'tenancy' }) });
+  const server = createGrpcServer({ logger: deps.logger, registry });
   server.addService(WorkspaceService, createWorkspaceService(deps));
   server.addService(MemberService, createMemberService(deps));
   server.addService(ProvisioningService, createProvisioningService(deps));
@@ -159,13 +177,7 @@ export async function startTenancyStack(): Promise<TenancyStack> {
       frontService(AuthService, authClient),
       ...frontedClients.map(({ fronted }) => fronted),
     ],
-    authenticator: createCachedAuthenticator({
-      authenticate: async (token) => {
-        const { principal, assertion } = await authClient.authenticate({ token });
-        if (principal === undefined) throw new Error('no principal');
-        return { principal, assertion };
-      },
-    }),
+    authenticator: createAuthServiceAuthenticator(authClient),
     registry: createMetricsRegistry({ service: 'api-gateway-test' }),
     rateLimit: { limiter: createMemoryRateLimiter() },
   });
@@ -183,6 +195,9 @@ export async function startTenancyStack(): Promise<TenancyStack> {
     operatorToken,
     tenancyAddress: address,
     authAddress: auth.grpcAddress,
+    signer: createAssertionSigner({ privateKeyPem: keys.privateKeyPem }),
+    registry,
+    authCacheTtlMs,
     advanceClock: (ms) => void (clockOffsetMs += ms),
     provision: (overrides = {}) => {
       const slug = overrides.slug ?? `org-${randomBytes(4).toString('hex')}`;

@@ -1,9 +1,9 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
-import { CauseloopError } from '@causeloop/platform';
+import { CauseloopError } from '../../src/errors/causeloop-error.js';
 import { PrincipalSchema } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { describe, expect, it } from 'vitest';
-import { createCachedAuthenticator, type Authentication } from '../../src/auth/create-cached-authenticator.js';
+import { createCachedAuthenticator, type Authentication } from '../../src/identity/create-cached-authenticator.js';
 
 // White-box: the clock-dependent bounds, with a fake clock (the behaviour through the
 // real auth service is in authentication.test.ts).

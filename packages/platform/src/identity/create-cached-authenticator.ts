@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { timestampMs } from '@bufbuild/protobuf/wkt';
-import { isCauseloopError } from '@causeloop/platform';
+import { isCauseloopError } from '../errors/causeloop-error.js';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 
 /** What auth's `Authenticate` answers: the principal and its signed assertion. */
@@ -40,6 +40,8 @@ type Entry =
  * Concurrent requests with one token share one call (single flight). Only a definite
  * refusal (`unauthenticated`) is cached; auth being down or slow is not, so it heals at
  * once. The price: a revoked token keeps working for up to `maxTtlMs` (30 s) here.
+ * One cache for both paths (DESIGN §6): the gateway, and backends resolving bearer tokens
+ * of direct gRPC callers through auth's `Authenticate`.
  */
 export function createCachedAuthenticator(options: CachedAuthenticatorOptions): Authenticator {
   const maxTtlMs = options.maxTtlMs ?? 30_000;
