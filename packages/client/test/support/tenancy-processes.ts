@@ -5,12 +5,17 @@ import { Role } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { Plan, ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { createGrpcClient, generateAssertionKeyPair, roleFromProto, roleScopes, type GrpcClient } from '@causeloop/platform';
-import { createTestDatabase, startServiceProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
+import {
+  createTestDatabase,
+  serviceMain,
+  startAuthProcess,
+  startCryptoProcess,
+  startServiceProcess,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@causeloop/platform/testing';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
-// Built by `tsc -b` (npm test runs it first), or `npx tsc -b services/tenancy services/auth services/crypto`.
-// The ready line (with its ports) is logged at info.
-const main = (service: string): string => path.join(repositoryRoot, `services/${service}/dist/main.js`);
 
 /** A provisioned workspace whose owner has signed in and made a service account. */
 export interface ProvisionedWorkspace {
@@ -39,27 +44,13 @@ export async function startTenancyProcesses(): Promise<TenancyProcesses> {
   const keys = await generateAssertionKeyPair();
   const operatorToken = `clp_op_${randomBytes(32).toString('base64url')}`;
   const processes: ServiceProcess[] = [];
-  const crypto = await startServiceProcess({
-    main: main('crypto'),
-    cwd: repositoryRoot,
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'info', CAUSELOOP_MASTER_KEY: randomBytes(32).toString('base64') },
-  });
+  const crypto = await startCryptoProcess();
   processes.push(crypto);
-  const auth = await startServiceProcess({
-    main: main('auth'),
-    cwd: repositoryRoot,
-    env: {
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: database.appUrl,
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      PRINCIPAL_ASSERTION_PRIVATE_KEY: keys.privateKeyPem,
-    },
-  });
+  const auth = await startAuthProcess({ databaseUrl: database.appUrl, assertionPrivateKeyPem: keys.privateKeyPem });
   processes.push(auth);
   const startTenancy = async (port?: number): Promise<ServiceProcess> => {
     const tenancy = await startServiceProcess({
-      main: main('tenancy'),
+      main: serviceMain('tenancy'),
       cwd: repositoryRoot,
       env: {
         NODE_ENV: 'test',

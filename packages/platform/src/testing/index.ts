@@ -22,3 +22,4 @@ export {
   type LocalIdentityTokenOptions,
 } from './local-identity-provider.js';
 export { findRedisServer, skipWithoutRedisServer, startRedisServer, type RedisServer } from './start-redis-server.js';
+export { serviceMain, startAuthProcess, startCryptoProcess, type AuthProcessOptions } from './start-core-services.js';

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -13,14 +12,10 @@ import {
   type RoleName,
 } from '@causeloop/platform';
 import type { Pool } from 'pg';
-import { createTestDatabase, startServiceProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
+import { createTestDatabase, startAuthProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createMemoryRateLimiter } from '../../src/rate-limit/index.js';
 import { frontService, type FrontedService } from '../../src/fronted-service.js';
-
-const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
-// Built by `tsc -b` (npm test runs it first), or `npx tsc -b services/auth/tsconfig.json`.
-const authMain = path.join(repositoryRoot, 'services/auth/dist/main.js');
 
 export interface GatewayBackend {
   readonly database: TestDatabase;
@@ -54,11 +49,7 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
   await withTenant(owner, workspaceId, (client) =>
     client.query('insert into workspaces (id, name) values ($1, $2)', [workspaceId, 'Gateway test']),
   );
-  const auth = await startServiceProcess({
-    main: authMain,
-    cwd: repositoryRoot,
-    env: { NODE_ENV: 'development', LOG_LEVEL: 'info', DATABASE_URL: database.appUrl },
-  });
+  const auth = await startAuthProcess({ databaseUrl: database.appUrl });
   const authClient = createGrpcClient(AuthService, { address: auth.grpcAddress, defaultDeadlineMs: 5_000 });
   const gatewayPool = createPool({ connectionString: database.appUrl, applicationName: 'gateway-test', max: 4 });
   const gateways: FastifyInstance[] = [];

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
@@ -32,7 +31,13 @@ import {
   type GrpcClient,
   type Registry,
 } from '@causeloop/platform';
-import { createTestDatabase, startServiceProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
+import {
+  createTestDatabase,
+  startAuthProcess,
+  startCryptoProcess,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@causeloop/platform/testing';
 import { buildApp } from '../../../api-gateway/src/app.js';
 import { frontService } from '../../../api-gateway/src/fronted-service.js';
 import { createMemoryRateLimiter } from '../../../api-gateway/src/rate-limit/index.js';
@@ -42,10 +47,6 @@ import { createGovernanceService } from '../../src/governance/governance-service
 import { resolveGovernanceSigningKey } from '../../src/governance/signing-key.js';
 import { createMemberService, createProvisioningService, createWorkspaceService } from '../../src/services.js';
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
-// Built by `tsc -b` (npm test runs it first), or `npx tsc -b services/auth services/crypto`.
-const authMain = path.join(repositoryRoot, 'services/auth/dist/main.js');
-const cryptoMain = path.join(repositoryRoot, 'services/crypto/dist/main.js');
 
 /**
  * Every tenancy service the gateway fronts (those with HTTP rules; ProvisioningService has
@@ -108,22 +109,8 @@ export interface TenancyStackOptions {
 export async function startTenancyStack(options: TenancyStackOptions = {}): Promise<TenancyStack> {
   const database = await createTestDatabase();
   const keys = await generateAssertionKeyPair();
-  const crypto = await startServiceProcess({
-    main: cryptoMain,
-    cwd: repositoryRoot,
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'info', CAUSELOOP_MASTER_KEY: randomBytes(32).toString('base64') },
-  });
-  const auth = await startServiceProcess({
-    main: authMain,
-    cwd: repositoryRoot,
-    env: {
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: database.appUrl,
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      PRINCIPAL_ASSERTION_PRIVATE_KEY: keys.privateKeyPem,
-    },
-  });
+  const crypto = await startCryptoProcess();
+  const auth = await startAuthProcess({ databaseUrl: database.appUrl, assertionPrivateKeyPem: keys.privateKeyPem });
   const processes: ServiceProcess[] = [crypto, auth];
   const authClient = createGrpcClient(AuthService, { address: auth.grpcAddress, defaultDeadlineMs: 10_000 });
   const cryptoClient = createGrpcClient(CryptoService, { address: crypto.grpcAddress, defaultDeadlineMs: 10_000 });
