@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
-import { CauseloopClientError, createClient, isCauseloopClientError, type CauseloopClient } from '../src/index.js';
+import { createClient, type CauseloopClient } from '../src/index.js';
 import { startTenancyProcesses, type ProvisionedWorkspace, type TenancyProcesses } from './support/tenancy-processes.js';
+import { rejection } from './support/rejection.js';
 
 let stack: TenancyProcesses;
 let a: ProvisionedWorkspace;
@@ -17,15 +18,6 @@ afterAll(async () => {
   viewerOfA?.close();
   await stack?.close();
 });
-
-async function rejection(call: Promise<unknown>): Promise<CauseloopClientError> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(isCauseloopClientError(error), String(error)).toBe(true);
-  return error as CauseloopClientError;
-}
 
 describe('errors', () => {
   it('lets a viewer’s service-account token read its own workspace', async () => {

@@ -3,9 +3,10 @@ import { Role } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
 import { findFreePort, type ServiceProcess } from '@causeloop/platform/testing';
-import { createClient, defaultRetryPolicy, isCauseloopClientError, isIdempotentRead, type CauseloopClientError, type RetryEvent } from '../src/index.js';
+import { createClient, defaultRetryPolicy, isIdempotentRead, type RetryEvent } from '../src/index.js';
 import { backoffDelayMs } from '../src/retry-policy.js';
 import { startTenancyProcesses, type ProvisionedWorkspace, type TenancyProcesses } from './support/tenancy-processes.js';
+import { rejection } from './support/rejection.js';
 
 let stack: TenancyProcesses;
 let workspace: ProvisionedWorkspace;
@@ -16,15 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-async function rejection(call: Promise<unknown>): Promise<CauseloopClientError> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(isCauseloopClientError(error), String(error)).toBe(true);
-  return error as CauseloopClientError;
-}
 
 describe('retries', () => {
   it('retries a read on UNAVAILABLE and succeeds once the server has come up', async () => {
