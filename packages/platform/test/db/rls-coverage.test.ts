@@ -93,7 +93,7 @@ describe('the operator listing (workspaces_operator_select)', () => {
   });
 });
 
-describe('the owner-only policies of 0006 and 0007, and the hash indexes', () => {
+describe('the owner-only policies of 0006, 0007 and 0015, and the hash indexes', () => {
   it('are exactly the allowlisted ones, each for the owner alone', async () => {
     const policies = await withClient(database.adminUrl, async (client) =>
       (
@@ -105,6 +105,7 @@ describe('the owner-only policies of 0006 and 0007, and the hash indexes', () =>
     );
     expect(policies).toEqual([
       'api_tokens.api_tokens_lookup_select SELECT causeloop_owner',
+      'export_jobs.export_jobs_claim_select SELECT causeloop_owner',
       'idempotency_keys.idempotency_keys_reaper_delete DELETE causeloop_owner',
       'idempotency_keys.idempotency_keys_reaper_select SELECT causeloop_owner',
       'refresh_tokens.refresh_tokens_lookup_select SELECT causeloop_owner',

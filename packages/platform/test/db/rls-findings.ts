@@ -125,7 +125,8 @@ function isOperatorListing(policy: PolicyRow): boolean {
 /**
  * Owner-only policies that SECURITY DEFINER functions need (FORCE RLS binds the owner the
  * functions run as): the lookups of migration 0006 (a token by its hash, a user's first
- * membership) and the idempotency-key reaper of 0007 (expired rows only). Accepted only by
+ * membership), the idempotency-key reaper of 0007 (expired rows only) and the export-job
+ * claim of 0015 (claimable jobs only). Accepted only by
  * exact table, policy name and command, to the owner alone.
  */
 export const ownerOnlyPolicies: readonly { readonly table: string; readonly policy: string; readonly cmd: PolicyRow['cmd'] }[] = [
@@ -134,6 +135,7 @@ export const ownerOnlyPolicies: readonly { readonly table: string; readonly poli
   { table: 'workspace_members', policy: 'workspace_members_lookup_select', cmd: 'SELECT' },
   { table: 'idempotency_keys', policy: 'idempotency_keys_reaper_select', cmd: 'SELECT' },
   { table: 'idempotency_keys', policy: 'idempotency_keys_reaper_delete', cmd: 'DELETE' },
+  { table: 'export_jobs', policy: 'export_jobs_claim_select', cmd: 'SELECT' },
 ];
 
 function isOwnerOnly(policy: PolicyRow): boolean {
