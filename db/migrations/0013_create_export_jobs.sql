@@ -39,15 +39,19 @@ CREATE TABLE public.export_job_parts (
 
 SELECT public.app_enable_tenant_rls('public.export_job_parts');
 
+-- Finding work must not cost one lookup per workspace per poll and replica, so the owner
+-- gets a SELECT policy limited to claimable jobs (queued, or running: the rows the partial
+-- index export_jobs_claimable_idx holds). The claim function below sees at once which
+-- workspaces have work, then claims inside each of those under its own tenant GUC, so
+-- every write still passes the ordinary tenant policies. Finished jobs, and everything
+-- else of every tenant, stay invisible to the owner; causeloop_app gains nothing.
+CREATE POLICY export_jobs_claim_select ON public.export_jobs
+  FOR SELECT TO causeloop_owner USING (status IN ('queued', 'running'));
+
 -- Claims one export job for `worker` until now() + `lease`: a queued job, or a running one
 -- whose worker stopped renewing its lease (crashed, partitioned). Jobs that already used
--- `max_attempts` are failed instead of retried forever. Returns nothing when there is no work.
---
--- The app role cannot see across workspaces, and no cross-tenant policy is opened on
--- export_jobs: like the operator jobs of 0005, this lists workspaces (the owner's
--- workspaces_operator_select) and looks inside each under its own tenant GUC, so every
--- read and write below still passes the ordinary tenant policies. FOR UPDATE SKIP LOCKED
--- lets several replicas claim at once without taking the same job.
+-- `max_attempts` are failed instead of retried forever. Returns nothing when there is no
+-- work. FOR UPDATE SKIP LOCKED lets several replicas claim at once without taking the same job.
 CREATE FUNCTION public.governance_claim_export_job(worker text, lease interval, max_attempts integer)
   RETURNS TABLE (workspace_id uuid, job_id uuid, attempt integer)
   LANGUAGE plpgsql
@@ -64,7 +68,16 @@ BEGIN
     RAISE EXCEPTION 'governance_claim_export_job needs a worker, a positive lease and max_attempts'
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  FOR candidate IN SELECT w.id FROM public.workspaces w ORDER BY random() LOOP
+  -- Workspaces with claimable work, oldest waiting first; with the GUC cleared only the
+  -- claim policy above applies, so this reads claimable rows and nothing else.
+  PERFORM set_config('app.current_workspace', '', true);
+  FOR candidate IN
+    SELECT j.workspace_id FROM public.export_jobs j
+     WHERE j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < now())
+     GROUP BY j.workspace_id
+     ORDER BY min(j.created_at)
+     LIMIT 100
+  LOOP
     PERFORM set_config('app.current_workspace', candidate::text, true);
     UPDATE public.export_jobs j
        SET status = 'failed', error = 'gave up after ' || j.attempts || ' attempts', finished_at = now(),
@@ -92,6 +105,7 @@ BEGIN
       RETURN NEXT;
       RETURN;
     END IF;
+    PERFORM set_config('app.current_workspace', '', true);
   END LOOP;
   PERFORM set_config('app.current_workspace', coalesce(previous_tenant, ''), true);
 END

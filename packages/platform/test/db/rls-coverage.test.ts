@@ -93,7 +93,7 @@ describe('the operator listing (workspaces_operator_select)', () => {
   });
 });
 
-describe('the owner-only policies of 0006, 0007 and 0015, and the hash indexes', () => {
+describe('the owner-only policies of 0006, 0007 and 0013, and the hash indexes', () => {
   it('are exactly the allowlisted ones, each for the owner alone', async () => {
     const policies = await withClient(database.adminUrl, async (client) =>
       (

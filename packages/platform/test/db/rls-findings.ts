@@ -126,7 +126,7 @@ function isOperatorListing(policy: PolicyRow): boolean {
  * Owner-only policies that SECURITY DEFINER functions need (FORCE RLS binds the owner the
  * functions run as): the lookups of migration 0006 (a token by its hash, a user's first
  * membership), the idempotency-key reaper of 0007 (expired rows only) and the export-job
- * claim of 0015 (claimable jobs only). Accepted only by
+ * claim of 0013 (queued and running jobs only). Accepted only by
  * exact table, policy name and command, to the owner alone.
  */
 export const ownerOnlyPolicies: readonly { readonly table: string; readonly policy: string; readonly cmd: PolicyRow['cmd'] }[] = [
