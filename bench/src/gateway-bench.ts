@@ -16,7 +16,7 @@ import {
 } from '@causeloop/platform';
 import { startServiceProcess } from '@causeloop/platform/service-process';
 import { withBenchDatabase } from './bench-database.js';
-import { report, type Measurement } from './measure.js';
+import { report, summarize, type Measurement } from './measure.js';
 
 const concurrency = 32;
 /** Every path runs this long before any is measured, so no row pays the others' JIT warm-up. */
@@ -242,10 +242,8 @@ async function measureFor({ label, probes, prepare }: Case): Promise<Run> {
   const before = await Promise.all(probes.map((probe) => probe.seconds()));
   const { latencies, elapsedSeconds } = await runFor(durationMs, operation);
   const after = await Promise.all(probes.map((probe) => probe.seconds()));
-  latencies.sort((a, b) => a - b);
-  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
   return {
-    measurement: { label, opsPerSecond: latencies.length / elapsedSeconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99) },
+    measurement: summarize(label, latencies, elapsedSeconds),
     cpuMsPerRequest: probes.map((probe, index) => ({
       name: probe.name,
       ms: (((after[index] ?? 0) - (before[index] ?? 0)) * 1000) / latencies.length,

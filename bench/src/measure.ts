@@ -29,10 +29,14 @@ export async function measure(
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const elapsedSeconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  return { label, opsPerSecond: latencies.length / elapsedSeconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99) };
+  return summarize(label, latencies, (performance.now() - started) / 1000);
+}
+
+/** Throughput and latency percentiles of calls that took `latencies` ms over `elapsedSeconds`. */
+export function summarize(label: string, latencies: readonly number[], elapsedSeconds: number): Measurement {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const percentile = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+  return { label, opsPerSecond: sorted.length / elapsedSeconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99) };
 }
 
 /** Prints a section: each figure beside the baseline measured in the same run. */

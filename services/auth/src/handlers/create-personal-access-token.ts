@@ -33,14 +33,14 @@ export function createPersonalAccessToken(deps: HandlerDeps): ScopedHandler<'cre
           targetId: created.id,
           after: { name, scopes, expires_at: expiresAt?.toISOString() ?? null },
         });
-        const answer = { token: apiTokenView(created), secret };
+        const answer = create(CreatePersonalAccessTokenResponseSchema, { token: apiTokenView(created), secret });
         // With an Idempotency-Key the answer commits with the token: a retry replays it.
         await recordIdempotentMutation(client, {
           metadata,
           principal,
           method: AuthService.method.createPersonalAccessToken,
           request,
-          response: create(CreatePersonalAccessTokenResponseSchema, answer),
+          response: answer,
         });
         return answer;
       });
