@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bootstrapRoles, migrationsDirectory, runMigrations } from '@causeloop/platform';
+import { bootstrapRoles, migrationsDirectory, runMigrations } from '@causeloop/platform/db';
 import { startEmbeddedPostgres } from '@causeloop/platform/embedded-postgres';
 
 export interface BenchDatabase {

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import { createGrpcClient, open, prepareKey } from '@causeloop/platform';
+import { open, prepareKey } from '@causeloop/platform/crypto';
+import { createGrpcClient } from '@causeloop/platform/grpc';
 import { startServiceProcess, type ServiceProcess } from '@causeloop/platform/service-process';
 import { measure, report, type Measurement } from './measure.js';
 

@@ -1,14 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  columnHeaderBytes,
-  columnPurpose,
-  commitmentBytes,
-  encodeAssociatedData,
-  nonceBytes,
-  openColumnValue,
-  prepareKey,
-  sealColumnValue,
-} from '@causeloop/platform';
+import { commitmentBytes, encodeAssociatedData, nonceBytes, prepareKey } from '@causeloop/platform/crypto';
+import { columnHeaderBytes, columnPurpose, openColumnValue, sealColumnValue } from '@causeloop/platform/envelope';
 import { measure, report } from './measure.js';
 
 const total = 200_000;

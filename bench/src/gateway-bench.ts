@@ -5,15 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { uuidv7 } from 'uuidv7';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import {
-  createGrpcClient,
-  createPool,
-  generateAssertionKeyPair,
-  principalAssertionHeader,
-  withClient,
-  withTenant,
-  type GrpcClient,
-} from '@causeloop/platform';
+import { createPool, withClient, withTenant } from '@causeloop/platform/db';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
+import { generateAssertionKeyPair, principalAssertionHeader } from '@causeloop/platform/identity';
 import { startServiceProcess } from '@causeloop/platform/service-process';
 import { withBenchDatabase } from './bench-database.js';
 import { report, summarize, type Measurement } from './measure.js';

@@ -6,7 +6,9 @@ import {
   EchoService,
   type EchoRequest,
 } from '@causeloop/proto/causeloop/testing/v1/echo_pb.js';
-import { createGrpcClient, createGrpcServer, createLogger, createMetricsRegistry } from '@causeloop/platform';
+import { createGrpcClient, createGrpcServer } from '@causeloop/platform/grpc';
+import { createLogger } from '@causeloop/platform/log';
+import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import { measure, report } from './measure.js';
 
 const total = 20_000;

@@ -1,4 +1,4 @@
-import { createPool, withTenant } from '@causeloop/platform';
+import { createPool, withTenant } from '@causeloop/platform/db';
 import { withBenchDatabase } from './bench-database.js';
 import { measure, report } from './measure.js';
 

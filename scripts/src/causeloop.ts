@@ -10,16 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import {
-  createGrpcClient,
-  createLogger,
-  createPool,
-  env,
-  loadConfig,
-  migrationsDirectory,
-  optional,
-  runMigrations,
-} from '@causeloop/platform';
+import { env, loadConfig, optional } from '@causeloop/platform/config';
+import { createPool, migrationsDirectory, runMigrations } from '@causeloop/platform/db';
+import { createGrpcClient } from '@causeloop/platform/grpc';
+import { createLogger } from '@causeloop/platform/log';
 import { generateKekEntry } from './kek/generate-kek.js';
 import { createOrganization } from './org/create-organization.js';
 import { generateOperatorToken } from './org/operator-token.js';

@@ -1,4 +1,4 @@
-import { createPool, withTenant } from '@causeloop/platform';
+import { createPool, withTenant } from '@causeloop/platform/db';
 
 /** The demo workspace every local install gets, with a fixed id so links keep working. */
 export const demoWorkspace = { id: '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b', name: 'Demo workspace', slug: 'demo' } as const;

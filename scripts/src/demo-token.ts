@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createGrpcClient } from '@causeloop/platform';
+import { createGrpcClient } from '@causeloop/platform/grpc';
 import { demoOwner, demoWorkspace } from './demo-data.js';
 
 /** Resolves once the service's `/ready` answers 200; rejects after `timeoutMs`. */

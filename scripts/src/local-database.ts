@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { bootstrapRoles, migrationsDirectory, runMigrations, type Logger } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import { bootstrapRoles, migrationsDirectory, runMigrations } from '@causeloop/platform/db';
 import { startEmbeddedPostgres } from '@causeloop/platform/embedded-postgres';
 import type { DevSecrets } from './dev-secrets.js';
 

@@ -3,7 +3,8 @@
 // child process with prefixed logs. Ctrl-C stops everything.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger, env, loadConfig, logLevels } from '@causeloop/platform';
+import { env, loadConfig, logLevels } from '@causeloop/platform/config';
+import { createLogger } from '@causeloop/platform/log';
 import { createChildren } from './child-processes.js';
 import { demoOwner, demoWorkspace, seedDemoData } from './demo-data.js';
 import { demoAccessToken, waitUntilReady } from './demo-token.js';

@@ -1,4 +1,5 @@
-import { GrpcStatus, grpcStatusOf, isCauseloopError, type ErrorCode, type FieldViolation } from '@causeloop/platform';
+import { GrpcStatus, isCauseloopError, type ErrorCode, type FieldViolation } from '@causeloop/platform/errors';
+import { grpcStatusOf } from '@causeloop/platform/grpc';
 
 /**
  * The one error a client call rejects with (an aborted call rejects with the signal's

@@ -1,4 +1,4 @@
-import type { GrpcClientOptions } from '@causeloop/platform';
+import type { GrpcClientOptions } from '@causeloop/platform/grpc';
 
 /**
  * Merged over the platform client's defaults, which already balance round-robin over

@@ -1,4 +1,5 @@
-import { CauseloopError, createGrpcClient, type FieldViolation, type GrpcTls } from '@causeloop/platform';
+import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
+import { createGrpcClient, type GrpcTls } from '@causeloop/platform/grpc';
 import { clientChannelOptions } from './channel-options.js';
 import { clientServices, type ClientServices } from './client-services.js';
 import { defaultRetryPolicy, validRetryPolicy, type RetryPolicy } from './retry-policy.js';

@@ -1,5 +1,6 @@
 import type { DescMessage, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
-import { GrpcStatus, type GrpcCallOptions, type GrpcClient } from '@causeloop/platform';
+import { GrpcStatus } from '@causeloop/platform/errors';
+import type { GrpcCallOptions, GrpcClient } from '@causeloop/platform/grpc';
 import { isCauseloopClientError, toClientError, type CauseloopClientError } from './causeloop-client-error.js';
 import { backoffDelayMs, isIdempotentRead, type RetryPolicy } from './retry-policy.js';
 

@@ -1,5 +1,6 @@
 import type { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import { withTenant, type GrpcClient } from '@causeloop/platform';
+import { withTenant } from '@causeloop/platform/db';
+import type { GrpcClient } from '@causeloop/platform/grpc';
 import type { Pool } from 'pg';
 
 export interface RotationProgress {

@@ -1,7 +1,8 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { Plan, ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
-import { createGrpcClient, isCauseloopError } from '@causeloop/platform';
+import { isCauseloopError } from '@causeloop/platform/errors';
+import { createGrpcClient } from '@causeloop/platform/grpc';
 
 const plans: Readonly<Record<string, Plan>> = {
   free: Plan.FREE,

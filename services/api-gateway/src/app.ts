@@ -1,6 +1,9 @@
 import type { Http2SecureServer } from 'node:http2';
 import Fastify, { type FastifyHttp2SecureOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { CauseloopError, type Authenticator, type Logger, type Registry } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import type { Registry } from '@causeloop/platform/metrics';
+import { CauseloopError } from '@causeloop/platform/errors';
+import type { Authenticator } from '@causeloop/platform/identity';
 import type { FrontedService } from './fronted-service.js';
 import { refuseIdempotencyKeys, registerIdempotency, type IdempotencyOptions } from './idempotency/idempotent-requests.js';
 import { buildOpenApi } from './openapi/build-openapi.js';

@@ -3,7 +3,8 @@ import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { createGrpcClient, type GrpcClient, type ServiceRuntime } from '@causeloop/platform';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
+import type { ServiceRuntime } from '@causeloop/platform/runtime';
 import type { GatewayConfig } from './config.js';
 import { frontService, type FrontedService } from './fronted-service.js';
 

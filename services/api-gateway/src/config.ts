@@ -1,4 +1,5 @@
-import { baseConfigSchema, CauseloopError, databaseConfigSchema, env, optional, type ConfigOf } from '@causeloop/platform';
+import { baseConfigSchema, databaseConfigSchema, env, optional, type ConfigOf } from '@causeloop/platform/config';
+import { CauseloopError } from '@causeloop/platform/errors';
 
 export const gatewayConfigSchema = {
   ...baseConfigSchema,

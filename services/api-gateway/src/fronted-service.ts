@@ -1,5 +1,5 @@
 import type { DescMethod, DescService, Message } from '@bufbuild/protobuf';
-import type { GrpcCallOptions, GrpcClient } from '@causeloop/platform';
+import type { GrpcCallOptions, GrpcClient } from '@causeloop/platform/grpc';
 
 /** Calls one unary RPC with an already-built request message. */
 export type UnaryCall = (method: DescMethod, request: Message, options: GrpcCallOptions) => Promise<Message>;

@@ -2,7 +2,9 @@
 // protos' HTTP rules; authentication through auth; rate limits; idempotency keys; TLS,
 // CORS and problem details at the edge. Wiring only.
 import type { Http2SecureServer } from 'node:http2';
-import { connectDatabase, createAuthServiceAuthenticator, createServiceRuntime, loadConfig, runService, serveOps } from '@causeloop/platform';
+import { loadConfig } from '@causeloop/platform/config';
+import { createAuthServiceAuthenticator } from '@causeloop/platform/identity';
+import { connectDatabase, createServiceRuntime, runService, serveOps } from '@causeloop/platform/runtime';
 import { buildApp } from './app.js';
 import { connectBackends } from './backends.js';
 import { gatewayConfigSchema, resolveGatewayConfig } from './config.js';

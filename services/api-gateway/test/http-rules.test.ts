@@ -1,6 +1,6 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { describe, expect, it } from 'vitest';
-import { createMetricsRegistry } from '@causeloop/platform';
+import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import { buildApp } from '../src/app.js';
 import { createMemoryRateLimiter } from '../src/rate-limit/index.js';
 import type { FrontedService } from '../src/fronted-service.js';

@@ -6,17 +6,15 @@ import {
 } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, withTenant, type TenantClient } from '@causeloop/platform/db';
 import {
-  createPool,
   fingerprintRequest,
   idempotencyFingerprintHeader,
   idempotencyKeyHeader,
   idempotencyScopeHeader,
-  principalAssertionHeader,
   reapIdempotencyKeys,
-  withTenant,
-  type TenantClient,
-} from '@causeloop/platform';
+} from '@causeloop/platform/idempotency';
+import { principalAssertionHeader } from '@causeloop/platform/identity';
 import { bearer, signIn, startGatewayBackend, type GatewayBackend } from './support/backend.js';
 
 let backend: GatewayBackend;

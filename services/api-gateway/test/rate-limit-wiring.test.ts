@@ -1,5 +1,5 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createMetricsRegistry } from '@causeloop/platform';
+import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { FrontedService } from '../src/fronted-service.js';

@@ -1,7 +1,7 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { Access } from '@causeloop/proto/causeloop/common/v1/access_pb.js';
 import { describe, expect, it } from 'vitest';
-import { methodAccess } from '@causeloop/platform';
+import { methodAccess } from '@causeloop/platform/identity';
 import { fakeService } from '../../../packages/platform/test/identity/fake-service.js';
 import { publicTenancyServices } from '../../tenancy/test/support/tenancy-stack.js';
 import type { FrontedService } from '../src/fronted-service.js';

@@ -1,17 +1,17 @@
 import { create } from '@bufbuild/protobuf';
 import type { Pool } from 'pg';
 import { PrincipalSchema, TokenKind, type Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
+import { withTenant } from '@causeloop/platform/db';
+import { isCauseloopError } from '@causeloop/platform/errors';
 import {
   hashApiToken,
-  isCauseloopError,
   isRoleName,
   parseApiToken,
   roleScopes,
   roleToProto,
-  withTenant,
   type AccessTokens,
   type RoleName,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
 import { invalidCredentials } from './errors.js';
 import { countAuthentication, type AuthenticationOutcome, type AuthMetrics, type CredentialKind } from './metrics.js';
 import type { ApiTokenStore } from './stores/api-token-store.js';

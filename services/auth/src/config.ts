@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import {
   baseConfigSchema,
-  CauseloopError,
   databaseConfigSchema,
   env,
   grpcServerConfigSchema,
   optional,
   type ConfigOf,
-  type FieldViolation,
-} from '@causeloop/platform';
+} from '@causeloop/platform/config';
+import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
 import { developmentJwtSecret } from './development-secret.js';
 
 /** Issuer and audience of Causeloop access tokens (DESIGN §6). */

@@ -6,7 +6,7 @@ import {
   createAssertionVerifier,
   createIdentityProviderVerifier,
   type AssertionVerifier,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
 import { createAuthenticator } from './authenticator.js';
 import { accessTokenAudience, accessTokenIssuer, type AuthConfig } from './config.js';
 import { deriveKeys } from './derived-keys.js';

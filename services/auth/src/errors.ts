@@ -1,4 +1,4 @@
-import { CauseloopError } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
 
 /**
  * The one answer to any credential that does not authenticate, whatever the reason

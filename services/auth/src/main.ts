@@ -1,15 +1,9 @@
 // The auth service (DESIGN §6): identity-provider exchange, Causeloop access and refresh
 // tokens, personal access tokens, service accounts, Authenticate/Authorize. Wiring only.
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import {
-  connectDatabase,
-  createGrpcServer,
-  createServiceRuntime,
-  loadConfig,
-  runService,
-  serveGrpc,
-  serveOps,
-} from '@causeloop/platform';
+import { loadConfig } from '@causeloop/platform/config';
+import { createGrpcServer } from '@causeloop/platform/grpc';
+import { connectDatabase, createServiceRuntime, runService, serveGrpc, serveOps } from '@causeloop/platform/runtime';
 import { authConfigSchema, resolveAuthConfig } from './config.js';
 import { createAuthDeps } from './create-deps.js';
 import { createAuthMetrics } from './metrics.js';

@@ -1,4 +1,4 @@
-import { Counter, type Registry } from '@causeloop/platform';
+import { Counter, type Registry } from '@causeloop/platform/metrics';
 
 /** `kind` label: which credential was presented (`unknown` when it is none of ours). */
 export type CredentialKind = 'access' | 'personal_access' | 'service_account' | 'identity_provider' | 'refresh' | 'unknown';

@@ -1,5 +1,6 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createPrincipalResolver, guardService, type AssertionVerifier, type Registry } from '@causeloop/platform';
+import type { Registry } from '@causeloop/platform/metrics';
+import { createPrincipalResolver, guardService, type AssertionVerifier } from '@causeloop/platform/identity';
 import { authenticate } from './handlers/authenticate.js';
 import { authorize } from './handlers/authorize.js';
 import { createPersonalAccessToken } from './handlers/create-personal-access-token.js';

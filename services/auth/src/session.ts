@@ -1,5 +1,6 @@
 import { uuidv7 } from 'uuidv7';
-import { hashApiToken, roleScopes, type RoleName, type TenantClient } from '@causeloop/platform';
+import type { TenantClient } from '@causeloop/platform/db';
+import { hashApiToken, roleScopes, type RoleName } from '@causeloop/platform/identity';
 import { refreshTokenSecret } from './derived-keys.js';
 import type { HandlerDeps } from './handlers/handler-deps.js';
 

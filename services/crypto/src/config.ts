@@ -1,10 +1,4 @@
-import {
-  baseConfigSchema,
-  env,
-  grpcServerConfigSchema,
-  optional,
-  type ConfigOf,
-} from '@causeloop/platform';
+import { baseConfigSchema, env, grpcServerConfigSchema, optional, type ConfigOf } from '@causeloop/platform/config';
 
 /** KEK versions are written into every wrapped key as a uint32. */
 export const maxKekVersion = 0xff_ff_ff_ff;

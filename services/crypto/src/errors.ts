@@ -1,4 +1,4 @@
-import { CauseloopError } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
 
 /**
  * The one error a caller sees for any wrapped key that does not unwrap, whatever the

@@ -1,7 +1,9 @@
 // The crypto service: the only holder of key-encryption keys (DESIGN.md §5). Wiring only,
 // as in the README's example; no database, crypto never touches PostgreSQL.
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import { createGrpcServer, createServiceRuntime, loadConfig, runService, serveGrpc, serveOps } from '@causeloop/platform';
+import { loadConfig } from '@causeloop/platform/config';
+import { createGrpcServer } from '@causeloop/platform/grpc';
+import { createServiceRuntime, runService, serveGrpc, serveOps } from '@causeloop/platform/runtime';
 import { cryptoConfigSchema } from './config.js';
 import { describeKeyring } from './keyring/keyring.js';
 import { createKeyringReloader, createStaticKeyringSource, type KeyringSource } from './keyring/keyring-reloader.js';

@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from '@causeloop/platform';
+import { Counter, Histogram, type Registry } from '@causeloop/platform/metrics';
 import { unwrapFailureReasons, type UnwrapFailureReason } from './keyring/wrapped-key.js';
 
 /** `operation` of the operations counter: batches count each item under its own kind. */

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CauseloopError } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
 import type { Keyring } from './keyring/keyring.js';
 import { unwrapDataKey, wrapDataKey } from './keyring/wrapped-key.js';
 

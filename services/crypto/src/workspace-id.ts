@@ -1,4 +1,4 @@
-import { CauseloopError } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
 
 /** Workspace ids are bound into wrapped keys in their canonical spelling (`canonicalUuid`). */
 export function invalidWorkspaceId(): CauseloopError {

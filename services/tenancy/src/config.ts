@@ -2,15 +2,14 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   baseConfigSchema,
-  CauseloopError,
   databaseConfigSchema,
-  deriveCursorKey,
   env,
   grpcServerConfigSchema,
   optional,
   type ConfigOf,
-  type FieldViolation,
-} from '@causeloop/platform';
+} from '@causeloop/platform/config';
+import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
+import { deriveCursorKey } from '@causeloop/platform/pagination';
 import { readGovernanceSigningKey, type GovernanceSigningKey } from './governance/signing-key.js';
 
 /** The tenancy service's environment, as read; `resolveTenancyConfig` checks how the parts fit. */

@@ -1,6 +1,10 @@
 import type { Pool } from 'pg';
 import type { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import type { Envelope, GrpcClient, Logger, PrincipalResolver, Registry } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import type { Registry } from '@causeloop/platform/metrics';
+import type { Envelope } from '@causeloop/platform/envelope';
+import type { GrpcClient } from '@causeloop/platform/grpc';
+import type { PrincipalResolver } from '@causeloop/platform/identity';
 
 /**
  * Everything the tenancy service's parts are built from, made once in main.ts (or a

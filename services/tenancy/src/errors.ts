@@ -1,4 +1,4 @@
-import { CauseloopError, type FieldViolation } from '@causeloop/platform';
+import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
 
 export function notFound(what: string): CauseloopError {
   return new CauseloopError('not_found', `${what} not found`);

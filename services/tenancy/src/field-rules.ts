@@ -1,4 +1,4 @@
-import type { FieldViolation } from '@causeloop/platform';
+import type { FieldViolation } from '@causeloop/platform/errors';
 
 // Field rules of workspaces and organizations (issue #6), each returning the problem or
 // undefined, so a handler can collect every violation of a request into one error.

@@ -8,20 +8,15 @@ import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governa
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
+import { loadConfig } from '@causeloop/platform/config';
+import { createEnvelope } from '@causeloop/platform/envelope';
+import { createGrpcClient, createGrpcServer } from '@causeloop/platform/grpc';
 import {
-  connectDatabase,
   createAssertionVerifier,
   createAuthServiceAuthenticator,
-  createEnvelope,
-  createGrpcClient,
-  createGrpcServer,
   createPrincipalResolver,
-  createServiceRuntime,
-  loadConfig,
-  runService,
-  serveGrpc,
-  serveOps,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
+import { connectDatabase, createServiceRuntime, runService, serveGrpc, serveOps } from '@causeloop/platform/runtime';
 import { createAuditLogService } from './audit/audit-log-service.js';
 import { resolveTenancyConfig, tenancyConfigSchema } from './config.js';
 import type { TenancyDeps } from './deps.js';

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { CauseloopError, type IncomingMetadata } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
+import type { IncomingMetadata } from '@causeloop/platform/grpc';
 
 const bearer = /^Bearer +(clp_op_\S+)$/i;
 

@@ -1,7 +1,8 @@
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { guardService, type ServiceImpl } from '@causeloop/platform';
+import type { ServiceImpl } from '@causeloop/platform/grpc';
+import { guardService } from '@causeloop/platform/identity';
 import type { TenancyDeps } from './deps.js';
 import { acceptInvitation } from './handlers/accept-invitation.js';
 import { changeMemberRole } from './handlers/change-member-role.js';

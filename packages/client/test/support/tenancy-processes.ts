@@ -4,7 +4,8 @@ import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { Role } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { Plan, ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
-import { createGrpcClient, generateAssertionKeyPair, roleFromProto, roleScopes, type GrpcClient } from '@causeloop/platform';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
+import { generateAssertionKeyPair, roleFromProto, roleScopes } from '@causeloop/platform/identity';
 import {
   createTestDatabase,
   serviceMain,

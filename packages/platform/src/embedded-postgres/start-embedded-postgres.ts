@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { access, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '../testing/find-free-port.js';
+import { findFreePort } from '../net/find-free-port.js';
 import { locatePostgresBinaries, shareablePostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
 import { ensurePostgresOsUser, type OsUser } from './postgres-os-user.js';
 

@@ -1,6 +1,6 @@
 export { withConnectionParts, type ConnectionUrlParts } from './connection-url.js';
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './create-test-database.js';
-export { findFreePort } from './find-free-port.js';
+export { findFreePort } from '../net/find-free-port.js';
 export {
   startEmbeddedPostgres,
   type EmbeddedPostgresOptions,
@@ -13,7 +13,7 @@ export {
   startServiceProcess,
   type ServiceProcess,
   type ServiceProcessOptions,
-} from './start-service-process.js';
+} from '../service-process/start-service-process.js';
 export {
   startLocalIdentityProvider,
   type LocalIdentityProvider,

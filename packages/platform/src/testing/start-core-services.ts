@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { startServiceProcess, type ServiceProcess } from './start-service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../service-process/start-service-process.js';
 
 /** The repository root, seen from this file (src/ under test, dist/ when built). */
 const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');

@@ -3,7 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findFreePort } from './find-free-port.js';
+import { findFreePort } from '../net/find-free-port.js';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { env, isCauseloopError, loadConfig, optional } from '../../src/index.js';
+import { env, loadConfig, optional } from '@causeloop/platform/config';
+import { isCauseloopError } from '@causeloop/platform/errors';
 
 const schema = {
   port: env.port('GRPC_PORT', { default: 50051 }),

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLifecycle, createLogger } from '../../src/index.js';
+import { createLifecycle } from '@causeloop/platform/lifecycle';
+import { createLogger } from '@causeloop/platform/log';
 
 const logger = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
 

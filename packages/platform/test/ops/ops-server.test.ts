@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, createMetricsRegistry, createOpsServer, createReadiness, type OpsServer } from '../../src/index.js';
+import { createLogger } from '@causeloop/platform/log';
+import { createMetricsRegistry } from '@causeloop/platform/metrics';
+import { createOpsServer, createReadiness, type OpsServer } from '@causeloop/platform/ops';
 
 const logger = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
 let server: OpsServer | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createServiceRuntime } from '../../src/index.js';
+import { createServiceRuntime } from '@causeloop/platform/runtime';
 
 describe('service runtime', () => {
   it('is not ready until start-up says it is over, whatever else passes', async () => {

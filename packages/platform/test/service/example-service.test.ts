@@ -6,7 +6,8 @@ import { credentials, makeGenericClientConstructor, type ServiceError } from '@g
 import { service as healthService } from 'grpc-health-check';
 import { EchoService } from '@causeloop/proto/causeloop/testing/v1/echo_pb.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGrpcClient, isCauseloopError } from '../../src/index.js';
+import { isCauseloopError } from '@causeloop/platform/errors';
+import { createGrpcClient } from '@causeloop/platform/grpc';
 import {
   createTestDatabase,
   runServiceProcessToExit,

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { reapIdempotencyKeys, type Logger } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import { reapIdempotencyKeys } from '@causeloop/platform/idempotency';
 
 export interface IdempotencyReaperOptions {
   readonly pool: Pool;

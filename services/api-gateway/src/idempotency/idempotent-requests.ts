@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { fromBinary, type Message } from '@bufbuild/protobuf';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
+import type { Logger } from '@causeloop/platform/log';
+import { Counter, type Registry } from '@causeloop/platform/metrics';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
 import {
-  CauseloopError,
   claimIdempotencyKey,
   completeIdempotencyKey,
-  Counter,
   deriveIdempotencyKeyId,
   fingerprintRequest,
   idempotencyFingerprintHeader,
@@ -16,11 +18,8 @@ import {
   parseIdempotencyKey,
   releaseIdempotencyKey,
   sealResponse,
-  withTenant,
-  type Logger,
-  type Registry,
   type SealedResponseContext,
-} from '@causeloop/platform';
+} from '@causeloop/platform/idempotency';
 import { problemContentType } from '../plugins/problem-details.js';
 import type { RoutedRpc } from '../routes/http-rules.js';
 import { responseToJson } from '../routes/json-mapping.js';

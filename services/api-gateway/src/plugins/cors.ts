@@ -1,6 +1,6 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
-import { idempotencyKeyHeader } from '@causeloop/platform';
+import { idempotencyKeyHeader } from '@causeloop/platform/idempotency';
 
 /**
  * CORS from an explicit allowlist (DESIGN §7): an `Origin` is echoed back only when it is

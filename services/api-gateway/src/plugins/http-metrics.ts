@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Histogram, type Registry } from '@causeloop/platform';
+import { Histogram, type Registry } from '@causeloop/platform/metrics';
 
 export const httpDurationMetricName = 'http_server_request_duration_seconds';
 

@@ -1,5 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CauseloopError, errorCatalogue, isCauseloopError, type ErrorCode, type FieldViolation, type Logger } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import {
+  CauseloopError,
+  errorCatalogue,
+  isCauseloopError,
+  type ErrorCode,
+  type FieldViolation,
+} from '@causeloop/platform/errors';
 import '../request-context.js';
 
 /** RFC 9457 problem details, plus Causeloop's stable `code` and the `trace_id` to quote. */

@@ -1,5 +1,5 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { CauseloopError } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
 
 /**
  * Turns the TCP peer and `X-Forwarded-For` into the key a client is limited by: an IPv4

@@ -1,4 +1,4 @@
-import type { ServiceRuntime } from '@causeloop/platform';
+import type { ServiceRuntime } from '@causeloop/platform/runtime';
 import type { GatewayConfig } from '../config.js';
 import { createMemoryRateLimiter, type RateLimiter } from './gcra.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';

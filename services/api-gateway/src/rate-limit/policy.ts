@@ -1,4 +1,4 @@
-import { CauseloopError } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
 
 /** A quota: `limit` requests per `windowSeconds`, named for headers and metrics. */
 export interface RateLimitPolicy {

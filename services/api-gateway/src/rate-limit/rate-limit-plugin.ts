@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CauseloopError, Counter, errorCatalogue, type Registry } from '@causeloop/platform';
+import { Counter, type Registry } from '@causeloop/platform/metrics';
+import { CauseloopError, errorCatalogue } from '@causeloop/platform/errors';
 import { createClientAddressResolver, type ClientAddressResolver } from './client-address.js';
 import type { RateLimiter } from './gcra.js';
 import { assertValidPolicy, defaultClientPolicy, defaultPrincipalPolicy, type RateLimitPolicy } from './policy.js';

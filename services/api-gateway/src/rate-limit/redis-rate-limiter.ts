@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { CauseloopError, Counter, type Logger, type Registry } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import { Counter, type Registry } from '@causeloop/platform/metrics';
+import { CauseloopError } from '@causeloop/platform/errors';
 import { createMemoryRateLimiter, type RateLimitDecision, type RateLimiter } from './gcra.js';
 import { assertValidPolicy, type RateLimitPolicy } from './policy.js';
 

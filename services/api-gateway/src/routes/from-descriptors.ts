@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonValue, Message } from '@bufbuild/protobuf';
-import { CauseloopError, idempotencyKeyHeader, principalAssertionHeader, requestIdHeader, type Authenticator } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
+import { requestIdHeader } from '@causeloop/platform/grpc';
+import { idempotencyKeyHeader } from '@causeloop/platform/idempotency';
+import { principalAssertionHeader, type Authenticator } from '@causeloop/platform/identity';
 import { acceptsIdempotencyKey, type IdempotentRequests } from '../idempotency/idempotent-requests.js';
 import { limitPrincipal } from '../rate-limit/index.js';
 import type { RoutedRpc } from './http-rules.js';

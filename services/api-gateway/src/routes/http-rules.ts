@@ -1,5 +1,5 @@
 import { getOption, hasOption, type DescField, type DescMethod, type DescService } from '@bufbuild/protobuf';
-import { methodAccess } from '@causeloop/platform';
+import { methodAccess } from '@causeloop/platform/identity';
 import { http } from '@causeloop/proto/causeloop/common/v1/http_pb.js';
 import type { FrontedService } from '../fronted-service.js';
 

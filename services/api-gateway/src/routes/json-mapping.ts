@@ -8,7 +8,7 @@ import {
   type JsonValue,
   type Message,
 } from '@bufbuild/protobuf';
-import { CauseloopError } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
 import type { RoutedRpc } from './http-rules.js';
 
 export type QueryValues = Readonly<Record<string, string | readonly string[] | undefined>>;

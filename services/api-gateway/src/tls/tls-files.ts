@@ -1,6 +1,7 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { SecureContextOptions } from 'node:tls';
-import { CauseloopError, type Logger } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import { CauseloopError } from '@causeloop/platform/errors';
 
 export interface TlsFiles {
   readonly certFile: string;

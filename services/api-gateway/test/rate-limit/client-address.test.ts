@@ -1,4 +1,4 @@
-import { isCauseloopError } from '@causeloop/platform';
+import { isCauseloopError } from '@causeloop/platform/errors';
 import { describe, expect, it } from 'vitest';
 import { createClientAddressResolver } from '../../src/rate-limit/index.js';
 

@@ -1,4 +1,4 @@
-import { createMetricsRegistry } from '@causeloop/platform';
+import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import {

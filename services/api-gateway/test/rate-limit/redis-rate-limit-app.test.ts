@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createLogger, createMetricsRegistry, type Registry } from '@causeloop/platform';
+import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
+import { createLogger } from '@causeloop/platform/log';
 import {
   createTestDatabase,
   findFreePort,

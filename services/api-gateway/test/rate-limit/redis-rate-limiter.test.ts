@@ -1,4 +1,6 @@
-import { createLogger, createMetricsRegistry, isCauseloopError, type Registry } from '@causeloop/platform';
+import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
+import { isCauseloopError } from '@causeloop/platform/errors';
+import { createLogger } from '@causeloop/platform/log';
 import { findFreePort, skipWithoutRedisServer, startRedisServer, type RedisServer } from '@causeloop/platform/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

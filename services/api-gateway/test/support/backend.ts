@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import type { FastifyInstance } from 'fastify';
+import { createPool, withTenant } from '@causeloop/platform/db';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import {
   createAuthServiceAuthenticator,
-  createGrpcClient,
-  createMetricsRegistry,
-  createPool,
-  withTenant,
   type CachedAuthenticatorOptions,
-  type GrpcClient,
   type RoleName,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
+import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import type { Pool } from 'pg';
-import { createTestDatabase, startAuthProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
+import {
+  createTestDatabase,
+  startAuthProcess,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@causeloop/platform/testing';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createMemoryRateLimiter } from '../../src/rate-limit/index.js';
 import { frontService, type FrontedService } from '../../src/fronted-service.js';

@@ -1,4 +1,4 @@
-import { isScope, roleFromProto, roleScopes } from '@causeloop/platform';
+import { isScope, roleFromProto, roleScopes } from '@causeloop/platform/identity';
 import type { AuthServiceImpl } from './handler-deps.js';
 
 /**

@@ -1,7 +1,10 @@
 import { uuidv7 } from 'uuidv7';
 import { create } from '@bufbuild/protobuf';
 import { AuthService, CreatePersonalAccessTokenResponseSchema } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { appendAuditEntry, auditActor, CauseloopError, recordIdempotentMutation, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
+import { recordIdempotentMutation } from '@causeloop/platform/idempotency';
 import { isUniqueViolation } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { apiTokenView, callerUserId, newTokenSecret, tokenExpiry, tokenName, tokenScopes } from './token-fields.js';

@@ -1,5 +1,8 @@
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, auditActor, CauseloopError, roleScopes, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
+import { roleScopes } from '@causeloop/platform/identity';
 import { isUniqueViolation, notFound } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { apiTokenView, newTokenSecret, tokenExpiry, tokenId, tokenName, tokenScopes } from './token-fields.js';

@@ -1,6 +1,9 @@
 import { TokenKind } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, auditActor, CauseloopError, roleFromProto, roleRank, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
+import { roleFromProto, roleRank } from '@causeloop/platform/identity';
 import { invalidField, isUniqueViolation } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { callerRole, serviceAccountView, tokenName } from './token-fields.js';

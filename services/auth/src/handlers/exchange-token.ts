@@ -1,5 +1,8 @@
-import { CauseloopError, canonicalUuid, isCauseloopError, withTenant, type IdentityClaims } from '@causeloop/platform';
-import { appendAuditEntry } from '@causeloop/platform';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError, isCauseloopError } from '@causeloop/platform/errors';
+import type { IdentityClaims } from '@causeloop/platform/identity';
+import { canonicalUuid } from '@causeloop/platform/ids';
+import { appendAuditEntry } from '@causeloop/platform/audit';
 import { uuidv7 } from 'uuidv7';
 import { invalidCredentials, invalidField, noActiveMembership } from '../errors.js';
 import { countAuthentication } from '../metrics.js';

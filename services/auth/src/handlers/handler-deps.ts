@@ -1,12 +1,12 @@
 import type { Pool } from 'pg';
 import type { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
+import type { ServiceImpl } from '@causeloop/platform/grpc';
 import type {
   AccessTokens,
   AssertionSigner,
   IdentityProviderVerifier,
   ScopedHandler as PlatformScopedHandler,
-  ServiceImpl,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
 import type { Authenticator } from '../authenticator.js';
 import type { DerivedKeys } from '../derived-keys.js';
 import type { AuthMetrics } from '../metrics.js';

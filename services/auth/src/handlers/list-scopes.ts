@@ -1,4 +1,4 @@
-import { roleScopes, scopeCatalogue, type RoleName, type Scope } from '@causeloop/platform';
+import { roleScopes, scopeCatalogue, type RoleName, type Scope } from '@causeloop/platform/identity';
 import type { ScopedHandler } from './handler-deps.js';
 
 const roles: readonly RoleName[] = ['owner', 'admin', 'analyst', 'viewer'];

@@ -1,4 +1,5 @@
-import { readPage, withTenant, writePage } from '@causeloop/platform';
+import { withTenant } from '@causeloop/platform/db';
+import { readPage, writePage } from '@causeloop/platform/pagination';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { serviceAccountView } from './token-fields.js';
 

@@ -1,4 +1,5 @@
-import { hashApiToken, withTenant } from '@causeloop/platform';
+import { withTenant } from '@causeloop/platform/db';
+import { hashApiToken } from '@causeloop/platform/identity';
 import { refreshTokenSecret } from '../derived-keys.js';
 import { invalidCredentials } from '../errors.js';
 import { countAuthentication, type AuthenticationOutcome } from '../metrics.js';

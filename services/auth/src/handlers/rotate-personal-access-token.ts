@@ -1,4 +1,5 @@
-import { appendAuditEntry, auditActor, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
 import { notFound } from '../errors.js';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
 import { apiTokenView, callerUserId, newTokenSecret, tokenId } from './token-fields.js';

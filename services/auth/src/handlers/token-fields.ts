@@ -1,9 +1,8 @@
 import { TokenKind, type Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
+import { CauseloopError } from '@causeloop/platform/errors';
 import {
   apiTokenDisplayPrefix,
-  canonicalUuid,
-  CauseloopError,
   generateApiToken,
   hashApiToken,
   roleFromProto,
@@ -11,7 +10,8 @@ import {
   scopesBeyond,
   type ApiTokenKind,
   type RoleName,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
+import { canonicalUuid } from '@causeloop/platform/ids';
 import { invalidField } from '../errors.js';
 import type { ApiTokenRow } from '../stores/api-token-store.js';
 import type { ServiceAccountRow } from '../stores/service-account-store.js';

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import type { ApiTokenKind, TenantClient } from '@causeloop/platform';
+import type { TenantClient } from '@causeloop/platform/db';
+import type { ApiTokenKind } from '@causeloop/platform/identity';
 
 export interface ApiTokenRow {
   readonly workspace_id: string;

@@ -1,4 +1,5 @@
-import { isRoleName, type RoleName, type TenantClient } from '@causeloop/platform';
+import type { TenantClient } from '@causeloop/platform/db';
+import { isRoleName, type RoleName } from '@causeloop/platform/identity';
 
 /** Reads workspace_members of the current tenant (tenancy manages the rows). */
 export interface MembershipStore {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { TenantClient } from '@causeloop/platform';
+import type { TenantClient } from '@causeloop/platform/db';
 
 export interface RefreshTokenRow {
   readonly id: string;

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { TenantClient } from '@causeloop/platform';
+import type { TenantClient } from '@causeloop/platform/db';
 
 /**
  * Users are global and the app role cannot read the table: every method goes through a

@@ -1,7 +1,7 @@
 import { exportSPKI, importJWK, SignJWT, type JWK } from 'jose';
 import { Code } from '../support/codes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CauseloopError } from '@causeloop/platform';
+import type { CauseloopError } from '@causeloop/platform/errors';
 import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
 import { TokenKind } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { databaseState, seedMember, seedUser, startAuth, type RunningAuth } from '../support/auth-server.js';
@@ -129,7 +129,7 @@ describe('without an identity provider', () => {
 });
 
 async function withAdmin(sql: string): Promise<unknown[]> {
-  const { withClient } = await import('@causeloop/platform');
+  const { withClient } = await import('@causeloop/platform/db');
   return withClient(database.adminUrl, async (client) => (await client.query(sql)).rows);
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, withClient, withTenant } from '@causeloop/platform';
+import { createPool, withClient, withTenant } from '@causeloop/platform/db';
 import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
 import { seedMember, seedUser } from '../support/auth-server.js';
 

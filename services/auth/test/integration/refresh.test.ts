@@ -60,7 +60,7 @@ describe('RefreshToken', () => {
     await expect(auth.client.refreshToken({ refreshToken: 'nope' })).rejects.toMatchObject({ code: 'unauthenticated' });
     await expect(auth.client.refreshToken({ refreshToken: '' })).rejects.toMatchObject({ code: 'unauthenticated' });
     const session = await exchange();
-    const { withClient } = await import('@causeloop/platform');
+    const { withClient } = await import('@causeloop/platform/db');
     await withClient(database.adminUrl, (client) =>
       client.query(`update refresh_tokens set expires_at = now() - interval '1 second' where used_at is null and revoked_at is null`),
     );

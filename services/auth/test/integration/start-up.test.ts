@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createGrpcClient, generateAssertionKeyPair } from '@causeloop/platform';
+import { createGrpcClient } from '@causeloop/platform/grpc';
+import { generateAssertionKeyPair } from '@causeloop/platform/identity';
 import {
   createTestDatabase,
   runServiceProcessToExit,

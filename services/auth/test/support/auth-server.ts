@@ -1,20 +1,11 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { uuidv7 } from 'uuidv7';
 import type { Pool } from 'pg';
-import {
-  createGrpcClient,
-  createGrpcServer,
-  createLogger,
-  createMetricsRegistry,
-  createPool,
-  generateAssertionKeyPair,
-  withClient,
-  withTenant,
-  type AssertionKeyPair,
-  type GrpcClient,
-  type Registry,
-  type RoleName,
-} from '@causeloop/platform';
+import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
+import { createPool, withClient, withTenant } from '@causeloop/platform/db';
+import { createGrpcClient, createGrpcServer, type GrpcClient } from '@causeloop/platform/grpc';
+import { generateAssertionKeyPair, type AssertionKeyPair, type RoleName } from '@causeloop/platform/identity';
+import { createLogger } from '@causeloop/platform/log';
 import { startLocalIdentityProvider, type LocalIdentityProvider, type TestDatabase } from '@causeloop/platform/testing';
 import type { AuthDepsConfig } from '../../src/create-deps.js';
 import { createAuthDeps } from '../../src/create-deps.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { canonicalUuid, keyBytes } from '@causeloop/platform';
+import { keyBytes } from '@causeloop/platform/crypto';
+import { canonicalUuid } from '@causeloop/platform/ids';
 import { wrapDataKey } from '../keyring/wrapped-key.js';
 import { invalidWorkspaceId } from '../workspace-id.js';
 import type { CryptoServiceImpl, HandlerDeps } from './handler-deps.js';

@@ -1,5 +1,5 @@
 import type { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import type { ServiceImpl } from '@causeloop/platform';
+import type { ServiceImpl } from '@causeloop/platform/grpc';
 import type { KeyringSource } from '../keyring/keyring-reloader.js';
 import type { CryptoMetrics } from '../metrics.js';
 

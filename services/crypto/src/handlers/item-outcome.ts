@@ -1,4 +1,4 @@
-import { canonicalUuid } from '@causeloop/platform';
+import { canonicalUuid } from '@causeloop/platform/ids';
 import type { Keyring } from '../keyring/keyring.js';
 import { unwrapDataKey, wrapDataKey, type UnwrapFailureReason } from '../keyring/wrapped-key.js';
 import type { CryptoMetrics, CryptoOperation, OperationOutcome } from '../metrics.js';

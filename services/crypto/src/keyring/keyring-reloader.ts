@@ -1,4 +1,4 @@
-import type { Logger } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
 import type { CryptoMetrics, ReloadOutcome } from '../metrics.js';
 import { describeKeyring, type Keyring } from './keyring.js';
 import { keyringFromText, readKeyringFile, type KeyringConfig } from './load-keyring.js';

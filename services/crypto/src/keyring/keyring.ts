@@ -1,4 +1,5 @@
-import { CauseloopError, prepareKey, type PreparedKey } from '@causeloop/platform';
+import { prepareKey, type PreparedKey } from '@causeloop/platform/crypto';
+import { CauseloopError } from '@causeloop/platform/errors';
 import { developmentMasterKey } from '../development-key.js';
 import { kekFingerprint } from './fingerprint.js';
 import type { KekEntry } from './parse-master-key.js';

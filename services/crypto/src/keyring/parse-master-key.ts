@@ -1,4 +1,4 @@
-import { keyBytes } from '@causeloop/platform';
+import { keyBytes } from '@causeloop/platform/crypto';
 import { maxKekVersion } from '../config.js';
 
 /** One KEK as configured: its version and its 32 bytes. */

@@ -1,4 +1,4 @@
-import { open, seal, type OpenFailureReason } from '@causeloop/platform';
+import { open, seal, type OpenFailureReason } from '@causeloop/platform/crypto';
 import type { Keyring, KekVersion } from './keyring.js';
 
 /**

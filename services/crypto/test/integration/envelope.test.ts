@@ -1,19 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
+import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
+import { createPool, withTenant } from '@causeloop/platform/db';
 import {
   createEnvelope,
-  createGrpcClient,
-  createMetricsRegistry,
-  createPool,
-  isCauseloopError,
   PgWorkspaceKeyStore,
-  withTenant,
   type Envelope,
   type EnvelopeOptions,
-  type Registry,
   type WorkspaceKeyStore,
-} from '@causeloop/platform';
+} from '@causeloop/platform/envelope';
+import { isCauseloopError } from '@causeloop/platform/errors';
+import { createGrpcClient } from '@causeloop/platform/grpc';
 import { createTestDatabase, findFreePort, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomKeyring, startCrypto, type RunningCrypto } from '../support/crypto-server.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger } from '@causeloop/platform';
+import { createLogger } from '@causeloop/platform/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyringReloader, type KeyringReloader } from '../../src/keyring/keyring-reloader.js';
 import { loadKeyring, type KeyringConfig } from '../../src/keyring/load-keyring.js';

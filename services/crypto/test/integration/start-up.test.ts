@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import { createGrpcClient } from '@causeloop/platform';
+import { createGrpcClient } from '@causeloop/platform/grpc';
 import { runServiceProcessToExit, startServiceProcess } from '@causeloop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { developmentMasterKey } from '../../src/development-key.js';

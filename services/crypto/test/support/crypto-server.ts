@@ -1,13 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import {
-  createGrpcClient,
-  createGrpcServer,
-  createLogger,
-  createMetricsRegistry,
-  type GrpcClient,
-  type Registry,
-} from '@causeloop/platform';
+import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
+import { createGrpcClient, createGrpcServer, type GrpcClient } from '@causeloop/platform/grpc';
+import { createLogger } from '@causeloop/platform/log';
 import { createKeyring, type Keyring } from '../../src/keyring/keyring.js';
 import { createStaticKeyringSource, type KeyringSource } from '../../src/keyring/keyring-reloader.js';
 import { createCryptoMetrics, type CryptoMetrics } from '../../src/metrics.js';

@@ -1,4 +1,4 @@
-import { isCauseloopError } from '@causeloop/platform';
+import { isCauseloopError } from '@causeloop/platform/errors';
 
 /** What a failed call rejected with: the catalogue code and the message the caller sees. */
 export async function failure(call: Promise<unknown>): Promise<{ code: string; message: string }> {

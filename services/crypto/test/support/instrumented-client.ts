@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import type { GrpcClient } from '@causeloop/platform';
+import type { GrpcClient } from '@causeloop/platform/grpc';
 
 /** What an envelope needs of the crypto client. */
 type EnvelopeCrypto = Pick<GrpcClient<typeof CryptoService>, 'generateDataKey' | 'unwrapDataKey'>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isCauseloopError } from '@causeloop/platform';
+import { isCauseloopError } from '@causeloop/platform/errors';
 import { describe, expect, it } from 'vitest';
 import { developmentKeySeed, developmentMasterKey } from '../../src/development-key.js';
 import { createKeyring } from '../../src/keyring/keyring.js';

@@ -1,4 +1,4 @@
-import { isCauseloopError } from '@causeloop/platform';
+import { isCauseloopError } from '@causeloop/platform/errors';
 import { describe, expect, it } from 'vitest';
 import { nodeCryptoPrimitives, runSelfTest, type SelfTestPrimitives } from '../../src/self-test.js';
 import { randomKeyring } from '../support/crypto-server.js';

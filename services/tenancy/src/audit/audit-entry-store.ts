@@ -1,4 +1,4 @@
-import type { TenantClient } from '@causeloop/platform';
+import type { TenantClient } from '@causeloop/platform/db';
 import type { AuditFilter } from './audit-filter.js';
 
 /** One audit_log row as the listing reads it. */

@@ -1,5 +1,6 @@
 import type { AuditFilter as AuditFilterMessage } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
-import { CauseloopError, isUuid } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
+import { isUuid } from '@causeloop/platform/ids';
 
 /** A validated audit-log filter; undefined fields do not filter. */
 export interface AuditFilter {

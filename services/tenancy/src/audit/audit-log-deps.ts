@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import type { PrincipalResolver, Registry } from '@causeloop/platform';
+import type { Registry } from '@causeloop/platform/metrics';
+import type { PrincipalResolver } from '@causeloop/platform/identity';
 import type { AuditEntryStore } from './audit-entry-store.js';
 
 /** What the audit-log service needs; built once in main.ts (or a test). */

@@ -1,5 +1,6 @@
 import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
-import { guardService, type ServiceImpl } from '@causeloop/platform';
+import type { ServiceImpl } from '@causeloop/platform/grpc';
+import { guardService } from '@causeloop/platform/identity';
 import { PgAuditEntryStore } from './audit-entry-store.js';
 import type { AuditLogDeps } from './audit-log-deps.js';
 import { exportAuditLog } from './export-audit-log.js';

@@ -1,4 +1,5 @@
-import { CauseloopError, type PrincipalCallContext } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
+import type { PrincipalCallContext } from '@causeloop/platform/identity';
 
 /**
  * The workspace a call works in: the principal's, which the route's `{workspace_id}` must

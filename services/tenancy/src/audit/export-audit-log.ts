@@ -1,5 +1,6 @@
 import { AuditExportFormat, type AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
-import { CauseloopError, type ScopedHandler } from '@causeloop/platform';
+import { CauseloopError } from '@causeloop/platform/errors';
+import type { ScopedHandler } from '@causeloop/platform/identity';
 import { renderCsv } from './audit-csv.js';
 import type { AuditEntryStore } from './audit-entry-store.js';
 import { auditEntryJson } from './audit-entry-view.js';

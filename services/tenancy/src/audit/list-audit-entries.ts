@@ -1,5 +1,8 @@
 import type { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
-import { CauseloopError, readPage, withTenant, writePage, type PageLimits, type ScopedHandler } from '@causeloop/platform';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
+import type { ScopedHandler } from '@causeloop/platform/identity';
+import { readPage, writePage, type PageLimits } from '@causeloop/platform/pagination';
 import type { PageRequest } from '@causeloop/proto/causeloop/common/v1/pagination_pb.js';
 import { filterKey, readAuditFilter, type AuditFilter } from './audit-filter.js';
 import { parsePosition, positionOf, type AuditEntryRow, type AuditEntryStore } from './audit-entry-store.js';

@@ -1,4 +1,4 @@
-import type { TenantClient } from '@causeloop/platform';
+import type { TenantClient } from '@causeloop/platform/db';
 
 export type ErasureStatusName = 'pending' | 'rejected' | 'completed';
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
-import { withTenant, type Logger } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import { withTenant } from '@causeloop/platform/db';
 import { PgExportJobStore, type ExportLease } from './export-job-store.js';
 import { LostLeaseError, runExportJob, type ExportProgress, type PartLimits } from './run-export-job.js';
 

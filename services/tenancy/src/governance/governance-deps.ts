@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
-import type { PrincipalResolver, Registry, ScopedHandler as PlatformScopedHandler, ServiceImpl } from '@causeloop/platform';
+import type { Registry } from '@causeloop/platform/metrics';
+import type { ServiceImpl } from '@causeloop/platform/grpc';
+import type { PrincipalResolver, ScopedHandler as PlatformScopedHandler } from '@causeloop/platform/identity';
 import type { PgErasureRequestStore } from './erasure-request-store.js';
 import type { PgExportJobStore } from './export-job-store.js';
 import type { GovernanceSigningKey } from './signing-key.js';

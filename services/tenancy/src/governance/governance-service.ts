@@ -1,5 +1,5 @@
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
-import { guardService } from '@causeloop/platform';
+import { guardService } from '@causeloop/platform/identity';
 import { PgErasureRequestStore } from './erasure-request-store.js';
 import { PgExportJobStore } from './export-job-store.js';
 import type { GovernanceDeps, GovernanceServiceImpl } from './governance-deps.js';

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { escapeIdentifier, escapeLiteral } from 'pg';
-import { withTenant, type TenantClient } from '@causeloop/platform';
+import { withTenant, type TenantClient } from '@causeloop/platform/db';
 import type { ExportLease, PgExportJobStore } from './export-job-store.js';
 
 /** A part closes at this many rows or bytes, whichever comes first (messages stay under 4 MiB). */

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CauseloopError, type FieldViolation } from '@causeloop/platform';
+import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
 
 /**
  * The published development key that signs erasure certificates when none is configured

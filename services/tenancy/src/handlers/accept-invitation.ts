@@ -1,6 +1,8 @@
 import type { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, CauseloopError, withTenant } from '@causeloop/platform';
+import { appendAuditEntry } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
 import type { TenancyDeps } from '../deps.js';
 import { hashInvitationToken, invitationTokenWorkspace } from '../invitation-token.js';
 import type { InvitationStore } from '../stores/invitation-store.js';

@@ -8,7 +8,9 @@ import {
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { CreateOrganizationResponseSchema } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, CauseloopError, withTenant } from '@causeloop/platform';
+import { appendAuditEntry } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
 import type { TenancyDeps } from '../deps.js';
 import { invalidFields } from '../errors.js';
 import { emailProblem, nameProblem, slugProblem, violationsOf } from '../field-rules.js';

@@ -1,5 +1,5 @@
 import type { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { withTenant } from '@causeloop/platform';
+import { withTenant } from '@causeloop/platform/db';
 import type { TenancyDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import type { WorkspaceStore } from '../stores/workspace-store.js';

@@ -1,17 +1,16 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { TokenKind } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
+import { CauseloopError } from '@causeloop/platform/errors';
+import type { CallContext, ServiceImpl } from '@causeloop/platform/grpc';
 import {
-  canonicalUuid,
-  CauseloopError,
   isRoleName,
   roleFromProto,
-  type CallContext,
   type PrincipalCallContext,
   type RoleName,
   type ScopedHandler as PlatformScopedHandler,
-  type ServiceImpl,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
+import { canonicalUuid } from '@causeloop/platform/ids';
 import { notFound } from '../errors.js';
 
 export type ScopedHandler<S extends DescService, K extends keyof ServiceImpl<S>> = PlatformScopedHandler<S, K>;

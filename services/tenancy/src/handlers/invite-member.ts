@@ -1,6 +1,9 @@
 import type { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, CauseloopError, roleFromProto, roleRank, withTenant } from '@causeloop/platform';
+import { appendAuditEntry } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
+import { roleFromProto, roleRank } from '@causeloop/platform/identity';
 import type { TenancyDeps } from '../deps.js';
 import { invalidField } from '../errors.js';
 import { emailProblem } from '../field-rules.js';

@@ -1,5 +1,7 @@
 import type { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
-import { isUuid, readPage, withTenant, writePage } from '@causeloop/platform';
+import { withTenant } from '@causeloop/platform/db';
+import { isUuid } from '@causeloop/platform/ids';
+import { readPage, writePage } from '@causeloop/platform/pagination';
 import type { TenancyDeps } from '../deps.js';
 import { invalidField } from '../errors.js';
 import type { MemberStore } from '../stores/member-store.js';

@@ -1,5 +1,9 @@
 import type { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
-import { appendAuditEntry, CauseloopError, isUuid, roleRank, withTenant } from '@causeloop/platform';
+import { appendAuditEntry } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
+import { roleRank } from '@causeloop/platform/identity';
+import { isUuid } from '@causeloop/platform/ids';
 import type { TenancyDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import type { MemberStore } from '../stores/member-store.js';

@@ -1,5 +1,7 @@
 import type { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { appendAuditEntry, CauseloopError, withTenant } from '@causeloop/platform';
+import { appendAuditEntry } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
 import type { TenancyDeps } from '../deps.js';
 import { invalidFields, notFound } from '../errors.js';
 import { violationsOf } from '../field-rules.js';

@@ -1,7 +1,7 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { InvitationSchema, MemberSchema } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
 import type { RetentionSchema, WorkspaceSchema } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { roleToProto } from '@causeloop/platform';
+import { roleToProto } from '@causeloop/platform/identity';
 import type { InvitationRow } from '../stores/invitation-store.js';
 import type { MemberRow } from '../stores/member-store.js';
 import type { RetentionRow, WorkspaceRow } from '../stores/workspace-store.js';

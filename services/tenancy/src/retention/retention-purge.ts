@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
-import { appendAuditEntry, withTenant, type Logger } from '@causeloop/platform';
+import type { Logger } from '@causeloop/platform/log';
+import { appendAuditEntry } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
 
 /**
  * Key of the session advisory lock that makes one tenancy replica at a time the purge

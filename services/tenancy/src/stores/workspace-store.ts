@@ -1,4 +1,4 @@
-import type { TenantClient } from '@causeloop/platform';
+import type { TenantClient } from '@causeloop/platform/db';
 
 export interface WorkspaceRow {
   readonly id: string;

@@ -2,7 +2,8 @@ import { toJson } from '@bufbuild/protobuf';
 import { AuditExportFormat } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
 import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAuditEntry, withTenant } from '@causeloop/platform';
+import { appendAuditEntry } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
 import { startGovernanceStack, type GovernanceStack, type Person } from '../governance/governance-server.js';
 
 let stack: GovernanceStack;

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAuditEntry, withTenant } from '@causeloop/platform';
+import { appendAuditEntry } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
 import { verifyErasureCertificate } from '../../src/governance/erasure-certificate.js';
 import { startGovernanceStack, type GovernanceStack, type Person } from './governance-server.js';
 

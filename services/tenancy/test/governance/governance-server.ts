@@ -4,24 +4,20 @@ import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
 import type { Pool } from 'pg';
 import { uuidv7 } from 'uuidv7';
+import { createPool, withClient, withTenant } from '@causeloop/platform/db';
+import { createGrpcClient, createGrpcServer, type GrpcClient } from '@causeloop/platform/grpc';
 import {
   createAssertionSigner,
   createAssertionVerifier,
-  createGrpcClient,
-  createGrpcServer,
-  createLogger,
-  createMetricsRegistry,
-  createPool,
   createPrincipalResolver,
   generateAssertionKeyPair,
   roleScopes,
   roleToProto,
-  withClient,
-  withTenant,
   type AssertionSigner,
-  type GrpcClient,
   type RoleName,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
+import { createLogger } from '@causeloop/platform/log';
+import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
 import { createAuditLogService } from '../../src/audit/audit-log-service.js';
 import { createExportWorker, type ExportWorkerOptions } from '../../src/governance/export-worker.js';

@@ -3,7 +3,9 @@ import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrincipalSchema, Role } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
-import { createGrpcClient, GrpcStatus, grpcStatusOf, methodAccess, principalAssertionHeader, roleScopes, type GrpcCallOptions } from '@causeloop/platform';
+import { GrpcStatus } from '@causeloop/platform/errors';
+import { createGrpcClient, grpcStatusOf, type GrpcCallOptions } from '@causeloop/platform/grpc';
+import { methodAccess, principalAssertionHeader, roleScopes } from '@causeloop/platform/identity';
 import { acceptThroughGateway, bearer, publicTenancyServices, signIn, startTenancyStack, type TenancyStack } from '../support/tenancy-stack.js';
 
 // Cluster clients calling tenancy over gRPC without the gateway (DESIGN §6, issue 13): the

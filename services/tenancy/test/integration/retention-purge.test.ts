@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createPool, withClient, withTenant } from '@causeloop/platform';
+import { createPool, withClient, withTenant } from '@causeloop/platform/db';
+import { createLogger } from '@causeloop/platform/log';
 import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
 import { retentionPurgeLockKey, runRetentionPurge } from '../../src/retention/retention-purge.js';
 

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateAssertionKeyPair } from '@causeloop/platform';
-import { createTestDatabase, runServiceProcessToExit, startServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
+import { generateAssertionKeyPair } from '@causeloop/platform/identity';
+import {
+  createTestDatabase,
+  runServiceProcessToExit,
+  startServiceProcess,
+  type TestDatabase,
+} from '@causeloop/platform/testing';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
 // Built by `tsc -b` (npm test runs it first), or `npx tsc -b services/tenancy`.

@@ -14,23 +14,19 @@ import {
 } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
 import { create } from '@bufbuild/protobuf';
+import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
+import { createPool, withClient } from '@causeloop/platform/db';
+import { createEnvelope } from '@causeloop/platform/envelope';
+import { createGrpcClient, createGrpcServer, type GrpcClient } from '@causeloop/platform/grpc';
 import {
   createAssertionSigner,
   createAssertionVerifier,
   createAuthServiceAuthenticator,
-  createEnvelope,
-  createGrpcClient,
-  createGrpcServer,
-  createLogger,
-  createMetricsRegistry,
-  createPool,
   createPrincipalResolver,
   generateAssertionKeyPair,
-  withClient,
   type AssertionSigner,
-  type GrpcClient,
-  type Registry,
-} from '@causeloop/platform';
+} from '@causeloop/platform/identity';
+import { createLogger } from '@causeloop/platform/log';
 import {
   createTestDatabase,
   startAuthProcess,

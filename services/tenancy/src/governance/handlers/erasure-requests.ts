@@ -1,6 +1,10 @@
 import { TokenKind } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, auditActor, CauseloopError, isUuid, withTenant, type PrincipalCallContext } from '@causeloop/platform';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
+import type { PrincipalCallContext } from '@causeloop/platform/identity';
+import { isUuid } from '@causeloop/platform/ids';
 import { callerWorkspace } from '../../audit/caller-workspace.js';
 import { signErasureCertificate } from '../erasure-certificate.js';
 import type { GovernanceHandlerDeps, ScopedHandler } from '../governance-deps.js';

@@ -1,5 +1,8 @@
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, auditActor, CauseloopError, isUuid, withTenant } from '@causeloop/platform';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
+import { withTenant } from '@causeloop/platform/db';
+import { CauseloopError } from '@causeloop/platform/errors';
+import { isUuid } from '@causeloop/platform/ids';
 import { callerWorkspace } from '../../audit/caller-workspace.js';
 import type { GovernanceHandlerDeps, ScopedHandler } from '../governance-deps.js';
 import { exportJobView } from '../views.js';

@@ -1,0 +1,3 @@
+export * from './catalogue.js';
+export * from './causeloop-error.js';
+export * from './grpc-status.js';

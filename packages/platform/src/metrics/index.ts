@@ -1,0 +1,2 @@
+export * from './create-metrics-registry.js';
+export * from './grpc-metrics.js';

@@ -1,0 +1,2 @@
+export * from './create-ops-server.js';
+export * from './readiness.js';

@@ -1,0 +1,2 @@
+export * from './create-service-runtime.js';
+export * from './serve.js';
