@@ -128,10 +128,10 @@ describe('a service built on the platform, as a real process', () => {
     expect(output).not.toContain(new URL(database.adminUrl).password);
   });
 
-  it('is the example the README shows, line for line', async () => {
-    const readme = await readFile(path.join(repositoryRoot, 'README.md'), 'utf8');
-    const example = /## Writing a service on the platform[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(example, 'README lost its service example').toBeDefined();
+  it('is the example docs/writing-a-service.md shows, line for line', async () => {
+    const guide = await readFile(path.join(repositoryRoot, 'docs/writing-a-service.md'), 'utf8');
+    const example = /<!-- example-service -->\n```ts\n([\s\S]*?)```/.exec(guide)?.[1];
+    expect(example, 'docs/writing-a-service.md lost its service example').toBeDefined();
     expect(await readFile(fixture, 'utf8')).toContain(example!);
   });
 
