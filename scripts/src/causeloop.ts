@@ -13,10 +13,10 @@ import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js
 import { env, loadConfig, optional } from '@causeloop/platform/config';
 import { createPool, migrationsDirectory, runMigrations } from '@causeloop/platform/db';
 import { createGrpcClient } from '@causeloop/platform/grpc';
+import { generateOperatorToken } from '@causeloop/platform/identity';
 import { createLogger } from '@causeloop/platform/log';
 import { generateKekEntry } from './kek/generate-kek.js';
 import { createOrganization } from './org/create-organization.js';
-import { generateOperatorToken } from './org/operator-token.js';
 import { rotateDataKeys } from './kek/rotate-data-keys.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');

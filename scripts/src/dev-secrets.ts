@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { generateOperatorToken } from './org/operator-token.js';
+import { generateOperatorToken } from '@causeloop/platform/identity';
 
 /** Secrets of a local install, made once and kept in `.causeloop/secrets.json` (mode 0600). */
 export interface DevSecrets {

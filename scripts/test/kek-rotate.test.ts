@@ -6,7 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Pool } from 'pg';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
-import { createEnvelope, createGrpcClient, createPool, withClient, withTenant, type GrpcClient } from '@causeloop/platform';
+import { withClient, withTenant } from '@causeloop/platform/db';
+import { createEnvelope } from '@causeloop/platform/envelope';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import {
   createTestDatabase,
   seedWorkspace,
@@ -67,8 +69,8 @@ describe('KEK rotation (npm run causeloop -- kek rotate)', () => {
       keepLines: false,
     });
     client = createGrpcClient(CryptoService, { address: crypto.grpcAddress, defaultDeadlineMs: 10_000 });
-    appPool = createPool({ connectionString: database.appUrl, applicationName: 'kek-test', max: 8 });
-    ownerPool = createPool({ connectionString: database.ownerUrl, applicationName: 'kek-test-owner', max: 2 });
+    appPool = database.pool({ applicationName: 'kek-test', max: 8 });
+    ownerPool = database.pool({ applicationName: 'kek-test-owner', max: 2, role: 'owner' });
 
     // 1,000 workspaces, each with a data key wrapped by KEK 1 and one secret sealed with it.
     const envelope = createEnvelope({ crypto: client });
@@ -86,8 +88,6 @@ describe('KEK rotation (npm run causeloop -- kek rotate)', () => {
   afterAll(async () => {
     client?.close();
     await crypto?.stop();
-    await appPool?.end();
-    await ownerPool?.end();
     await database?.drop();
     await rm(directory, { recursive: true, force: true });
   });

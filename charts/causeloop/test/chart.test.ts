@@ -527,7 +527,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     const missing = renderChartError({ valuesFiles: ['charts/causeloop/test/contract-values.yaml'], set: ['tenancy.secrets.cursorSigningKey=short'] });
     expect(missing).toContain('tenancy.secrets.cursorSigningKey must be at least 32 characters');
     expect(missing).toContain('tenancy.secrets.governanceSigningKey is empty, which tenancy refuses under environment=production');
-    const developmentKey = /developmentGovernanceSigningKeyPem = `([^`]+)`/.exec(readFileSync(path.join(repositoryRoot, 'services/tenancy/src/governance/signing-key.ts'), 'utf8'))![1]!;
+    const developmentKey = /developmentGovernanceSigningKeyPem = `([^`]+)`/.exec(readFileSync(path.join(repositoryRoot, 'services/tenancy/src/certificates/signing-key.ts'), 'utf8'))![1]!;
     const devKeyFile = path.join(mkdtempSync(path.join(tmpdir(), 'causeloop-values-')), 'dev-governance-key.yaml');
     writeFileSync(devKeyFile, stringify({ tenancy: { secrets: { governanceSigningKey: developmentKey } } }));
     expect(renderChartError({ valuesFiles: [...contract, devKeyFile] })).toContain('tenancy.secrets.governanceSigningKey is the published development key');

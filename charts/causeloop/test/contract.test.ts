@@ -247,7 +247,7 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR']);
     const configNames = configVariables(
       ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema'],
-      ['services/tenancy/src/config.ts', 'services/tenancy/src/governance/signing-key.ts'],
+      ['services/tenancy/src/config.ts', 'services/tenancy/src/certificates/signing-key.ts'],
     );
     expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
     expect(env['NODE_ENV']).toBe('production'); // so tenancy enforces its production checks on what the chart gave it

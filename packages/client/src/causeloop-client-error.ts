@@ -1,5 +1,5 @@
 import { GrpcStatus, isCauseloopError, type ErrorCode, type FieldViolation } from '@causeloop/platform/errors';
-import { grpcStatusOf } from '@causeloop/platform/grpc';
+import { grpcStatusOf } from '@causeloop/platform/grpc-client';
 
 /**
  * The one error a client call rejects with (an aborted call rejects with the signal's

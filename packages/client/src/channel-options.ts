@@ -1,4 +1,4 @@
-import type { GrpcClientOptions } from '@causeloop/platform/grpc';
+import type { BaseGrpcClientOptions } from '@causeloop/platform/grpc-client';
 
 /**
  * Merged over the platform client's defaults, which already balance round-robin over
@@ -13,7 +13,7 @@ import type { GrpcClientOptions } from '@causeloop/platform/grpc';
  * pings; a server that does (grpc-go's and C-core's default is 5 minutes without calls)
  * would answer GOAWAY too_many_pings and grpc-js would then double its interval.
  */
-export const clientChannelOptions: NonNullable<GrpcClientOptions['channelOptions']> = {
+export const clientChannelOptions: NonNullable<BaseGrpcClientOptions['channelOptions']> = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 1,

@@ -1,19 +1,12 @@
-import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
-import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
-import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
-import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
+import { publicApis } from '@causeloop/platform/service-catalogue';
 
 /**
- * The services a client exposes, by property name: `client.members.listMembers(…)`.
- * Everything else (typed methods, retries of reads) follows from the descriptors, so
- * exposing a service (insights' IssueService, say) is one line here. Provisioning is
- * left out on purpose: it is for operators, with an operator token, not for workloads.
+ * The services a client exposes, by property name: `client.members.listMembers(…)`: the
+ * `public` APIs of tenancy in the platform's service catalogue. Everything else (typed
+ * methods, retries of reads) follows from the descriptors. Provisioning is declared
+ * `operator` there, so it is left out: it is for operators, with an operator token, not for
+ * workloads. A client talks to one address, tenancy's; exposing insights will take its own.
  */
-export const clientServices = {
-  workspaces: WorkspaceService,
-  members: MemberService,
-  auditLog: AuditLogService,
-  governance: GovernanceService,
-} as const;
+export const clientServices = publicApis('tenancy');
 
 export type ClientServices = typeof clientServices;

@@ -1,5 +1,5 @@
 import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
-import { createGrpcClient, type GrpcTls } from '@causeloop/platform/grpc';
+import { createBaseGrpcClient, type GrpcTls } from '@causeloop/platform/grpc-client';
 import { clientChannelOptions } from './channel-options.js';
 import { clientServices, type ClientServices } from './client-services.js';
 import { defaultRetryPolicy, validRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -65,7 +65,7 @@ export function createClient(options: ClientOptions): CauseloopClient {
   const client: Record<string, unknown> = {};
   for (const [name, service] of Object.entries(clientServices)) {
     // grpc-js shares connections between channels to the same target and options.
-    const grpc = createGrpcClient(service, grpcOptions);
+    const grpc = createBaseGrpcClient(service, grpcOptions);
     closers.push(() => grpc.close());
     client[name] = createServiceClient(service, grpc, serviceOptions);
   }

@@ -1,6 +1,6 @@
-import type { DescMessage, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import type { DescService } from '@bufbuild/protobuf';
 import { GrpcStatus } from '@causeloop/platform/errors';
-import type { GrpcCallOptions, GrpcClient } from '@causeloop/platform/grpc';
+import type { GrpcCallOptions, GrpcClient, UnaryMethods } from '@causeloop/platform/grpc-client';
 import { isCauseloopClientError, toClientError, type CauseloopClientError } from './causeloop-client-error.js';
 import { backoffDelayMs, isIdempotentRead, type RetryPolicy } from './retry-policy.js';
 
@@ -15,15 +15,7 @@ export interface CallOptions {
 }
 
 /** One promise-returning method per RPC of a service, keyed by its camelCase name. */
-export type ServiceClient<S extends DescService> = {
-  [K in keyof S['method']]: S['method'][K] extends {
-    methodKind: 'unary';
-    input: infer I extends DescMessage;
-    output: infer O extends DescMessage;
-  }
-    ? (request: MessageInitShape<I>, options?: CallOptions) => Promise<MessageShape<O>>
-    : never;
-};
+export type ServiceClient<S extends DescService> = UnaryMethods<S, CallOptions>;
 
 /** A retry that is about to happen; for logs and metrics. */
 export interface RetryEvent {

@@ -94,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           ...(deps.logger === undefined ? {} : { logger: deps.logger }),
         });
   registerDescriptorRoutes(app, routes, { authenticator: deps.authenticator, deadlineMs, idempotency });
-  registerOpenApiRoutes(app, buildOpenApi(routes, { title: 'Causeloop API', version: deps.version ?? '0.1.0' }));
+  registerOpenApiRoutes(app, buildOpenApi(routes, { version: deps.version }));
   await app.ready();
   return app;
 }

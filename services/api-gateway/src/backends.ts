@@ -1,10 +1,13 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
-import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
-import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
-import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
 import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import type { ServiceRuntime } from '@causeloop/platform/runtime';
+import {
+  isFronted,
+  serviceCatalogue,
+  type DeclaredApi,
+  type ServiceName,
+  type ServiceWith,
+} from '@causeloop/platform/service-catalogue';
 import type { GatewayConfig } from './config.js';
 import { frontService, type FrontedService } from './fronted-service.js';
 
@@ -15,10 +18,29 @@ export interface Backends {
   readonly fronted: readonly FrontedService[];
 }
 
+/** The gRPC address of each service with APIs to front; undefined: its routes are not served. */
+export type BackendAddresses = Readonly<Record<ServiceWith<'public' | 'http'>, string | undefined>>;
+
+export function backendAddresses(config: GatewayConfig): BackendAddresses {
+  return { auth: config.authGrpcAddr, tenancy: config.tenancyGrpcAddr };
+}
+
 /**
- * One gRPC client per backend service, closed on shutdown; auth's channel is part of
- * readiness. Tenancy's public services are fronted when TENANCY_GRPC_ADDR is set
- * (ProvisioningService has no HTTP rule and is never fronted).
+ * The APIs the gateway fronts, by service, as the service catalogue declares them (`public`
+ * and `http`; never `operator` or `internal`), for the services it has an address of.
+ */
+export function frontedApis(addresses: BackendAddresses): { address: string; apis: DeclaredApi[] }[] {
+  const byName: Partial<Record<ServiceName, string | undefined>> = addresses;
+  return serviceCatalogue.flatMap((declared) => {
+    const apis: DeclaredApi[] = declared.apis.filter(isFronted);
+    const address = byName[declared.name];
+    return apis.length === 0 || address === undefined ? [] : [{ address, apis }];
+  });
+}
+
+/**
+ * One gRPC client per fronted backend API, closed on shutdown; auth's channel is part of
+ * readiness, and auth's client also authenticates every request.
  */
 export function connectBackends(config: GatewayConfig, runtime: ServiceRuntime): Backends {
   const clientOptions = (address: string) => ({
@@ -27,27 +49,22 @@ export function connectBackends(config: GatewayConfig, runtime: ServiceRuntime):
     registry: runtime.registry,
     defaultDeadlineMs: config.backendDeadlineMs,
   });
+  const fronted: FrontedService[] = [];
+  const clients: GrpcClient<DeclaredApi['service']>[] = [];
+  for (const { address, apis } of frontedApis(backendAddresses(config))) {
+    for (const { service } of apis) {
+      // grpc-js shares one connection between channels to the same target and options.
+      const client = createGrpcClient(service, clientOptions(address));
+      clients.push(client);
+      fronted.push(frontService(service, client));
+    }
+  }
+  runtime.lifecycle.onShutdown('backend clients', () => {
+    for (const client of clients) client.close();
+  });
   const auth = createGrpcClient(AuthService, clientOptions(config.authGrpcAddr));
   runtime.lifecycle.onShutdown('auth client', () => auth.close());
   // Authorize with an empty principal touches no database: a cheap proof the channel works.
   runtime.readiness.register('auth', async () => void (await auth.authorize({ scope: '' }, { deadlineMs: 1_000 })));
-
-  const fronted: FrontedService[] = [frontService(AuthService, auth)];
-  if (config.tenancyGrpcAddr !== undefined) {
-    const address = config.tenancyGrpcAddr;
-    const workspaces = createGrpcClient(WorkspaceService, clientOptions(address));
-    const members = createGrpcClient(MemberService, clientOptions(address));
-    const auditLog = createGrpcClient(AuditLogService, clientOptions(address));
-    const governance = createGrpcClient(GovernanceService, clientOptions(address));
-    runtime.lifecycle.onShutdown('tenancy clients', () => {
-      for (const client of [workspaces, members, auditLog, governance]) client.close();
-    });
-    fronted.push(
-      frontService(WorkspaceService, workspaces),
-      frontService(MemberService, members),
-      frontService(AuditLogService, auditLog),
-      frontService(GovernanceService, governance),
-    );
-  }
   return { auth, fronted };
 }

@@ -1,3 +1,4 @@
+import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import 'fastify';
 
 // Per-request values live on the request object, decorated with a primitive at boot and
@@ -7,5 +8,9 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** W3C trace id of this request: the caller's `traceparent`, else a fresh one. */
     traceId: string;
+    /** The caller of a scoped route, once authenticated (`onRequest`); null on public routes. */
+    principal: Principal | null;
+    /** The signed principal assertion forwarded with that caller's backend call. */
+    principalAssertion: string | null;
   }
 }

@@ -85,9 +85,9 @@ describe('HTTP metrics', () => {
       await gateway.inject({ method: 'DELETE', url: '/v1/api-tokens/0190d6a0-0000-7000-8000-000000000001' });
       for (const path of ['/v1/probe-1', '/v1/probe-2', '/v1/probe-3']) await gateway.inject({ method: 'GET', url: path });
       const text = await registry.metrics();
-      expect(text).toContain('http_server_request_duration_seconds_count{service="api-gateway-test",method="GET",route="/v1/api-tokens/scopes",status="401"');
-      expect(text).toContain('http_server_request_duration_seconds_count{service="api-gateway-test",method="DELETE",route="/v1/api-tokens/:token_id",status="401"');
-      expect(text).toContain('http_server_request_duration_seconds_count{service="api-gateway-test",method="other",route="unmatched",status="404"');
+      expect(text).toContain('causeloop_http_server_duration_seconds_count{service="api-gateway-test",method="GET",route="/v1/api-tokens/scopes",status="401"');
+      expect(text).toContain('causeloop_http_server_duration_seconds_count{service="api-gateway-test",method="DELETE",route="/v1/api-tokens/:token_id",status="401"');
+      expect(text).toContain('causeloop_http_server_duration_seconds_count{service="api-gateway-test",method="other",route="unmatched",status="404"');
       expect(text).not.toContain('probe-');
     } finally {
       await gateway.close();

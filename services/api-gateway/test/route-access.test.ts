@@ -1,15 +1,16 @@
-import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { Access } from '@causeloop/proto/causeloop/common/v1/access_pb.js';
 import { describe, expect, it } from 'vitest';
 import { methodAccess } from '@causeloop/platform/identity';
-import { fakeService } from '../../../packages/platform/test/identity/fake-service.js';
-import { publicTenancyServices } from '../../tenancy/test/support/tenancy-stack.js';
+import { fakeService } from '@causeloop/platform/testing';
+import { frontedApis } from '../src/backends.js';
 import type { FrontedService } from '../src/fronted-service.js';
 import { collectRoutedRpcs } from '../src/routes/http-rules.js';
 
 // Start-up reading of the rules only: no backend is called.
 const unreachable: FrontedService['call'] = () => Promise.reject(new Error('not called'));
-const fronted = [AuthService, ...publicTenancyServices].map((service) => ({ service, call: unreachable }));
+const fronted = frontedApis({ auth: 'auth:50051', tenancy: 'tenancy:50051' }).flatMap(({ apis }) =>
+  apis.map(({ service }) => ({ service, call: unreachable })),
+);
 
 describe('one access table for the gateway and the backend gate', () => {
   it('derives the same scope for every RPC as the gate does, and routes no internal RPC', () => {

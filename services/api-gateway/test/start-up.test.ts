@@ -1,6 +1,6 @@
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
-import { runServiceProcessToExit, startServiceProcess } from '@causeloop/platform/testing';
+import { runServiceProcessToExit, startServiceProcess, uncataloguedMetrics } from '@causeloop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayBackend, type GatewayBackend } from './support/backend.js';
 import { createTestCertificate } from './support/certificate.js';
@@ -33,7 +33,7 @@ const environment = (extra: Record<string, string>): Record<string, string> => (
 const startGateway = (env: Record<string, string>) => startServiceProcess({ main, cwd: repositoryRoot, env });
 
 describe('the gateway as a real process', () => {
-  it('serves, is ready while auth is reachable, and drains on SIGTERM', async () => {
+  it('serves, is ready while auth is reachable, exports only catalogued metrics, and drains on SIGTERM', async () => {
     const { child, httpUrl, opsUrl, exited } = await startGateway(
       environment({ AUTH_GRPC_ADDR: backend.auth.grpcAddress, DATABASE_URL: backend.database.appUrl }),
     );
@@ -60,6 +60,9 @@ describe('the gateway as a real process', () => {
       const replay = await createToken();
       expect(replay.status).toBe(200);
       expect(replay.headers.get('idempotency-replayed')).toBe('true');
+      const metrics = await (await fetch(`${opsUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^causeloop_gateway_idempotent_replays_total\{service="api-gateway"\} 1$/m);
+      expect(uncataloguedMetrics(metrics)).toEqual([]);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {

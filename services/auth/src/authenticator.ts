@@ -1,22 +1,16 @@
 import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Pool } from 'pg';
 import { PrincipalSchema, TokenKind, type Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { withTenant } from '@causeloop/platform/db';
 import { isCauseloopError } from '@causeloop/platform/errors';
-import {
-  hashApiToken,
-  isRoleName,
-  parseApiToken,
-  roleScopes,
-  roleToProto,
-  type AccessTokens,
-  type RoleName,
-} from '@causeloop/platform/identity';
+import { isRoleName, roleScopes, roleToProto, type RoleName } from '@causeloop/platform/identity';
+import type { AccessTokens } from './access-tokens.js';
+import { hashApiToken, parseApiToken } from './api-token.js';
 import { invalidCredentials } from './errors.js';
 import { countAuthentication, type AuthenticationOutcome, type AuthMetrics, type CredentialKind } from './metrics.js';
 import type { ApiTokenStore } from './stores/api-token-store.js';
 import type { MembershipStore } from './stores/membership-store.js';
-import { toTimestamp } from './timestamps.js';
 
 export interface Authenticator {
   /** Any Causeloop credential → its principal; any failure → one generic `unauthenticated`. */
@@ -84,7 +78,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         role: roleToProto(role),
         scopes: row.scopes.filter((scope) => held.has(scope)),
         tokenKind: kind === 'personal_access' ? TokenKind.PERSONAL_ACCESS : TokenKind.SERVICE_ACCOUNT,
-        ...(row.expires_at === null ? {} : { expiresAt: toTimestamp(row.expires_at) }),
+        ...(row.expires_at === null ? {} : { expiresAt: timestampFromDate(row.expires_at) }),
         ...(displayName === undefined ? {} : { displayName }),
       });
     });
@@ -111,7 +105,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       role: roleToProto(role),
       scopes: claims.scopes.filter((scope) => held.has(scope)),
       tokenKind: TokenKind.ACCESS,
-      expiresAt: toTimestamp(claims.expiresAt),
+      expiresAt: timestampFromDate(claims.expiresAt),
       ...(claims.displayName === undefined ? {} : { displayName: claims.displayName }),
     });
   }

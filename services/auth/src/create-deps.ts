@@ -1,16 +1,12 @@
 import { createPublicKey } from 'node:crypto';
 import type { Pool } from 'pg';
-import {
-  createAccessTokens,
-  createAssertionSigner,
-  createAssertionVerifier,
-  createIdentityProviderVerifier,
-  type AssertionVerifier,
-} from '@causeloop/platform/identity';
+import { createAssertionSigner, createAssertionVerifier, type AssertionVerifier } from '@causeloop/platform/identity';
+import { createAccessTokens } from './access-tokens.js';
 import { createAuthenticator } from './authenticator.js';
 import { accessTokenAudience, accessTokenIssuer, type AuthConfig } from './config.js';
 import { deriveKeys } from './derived-keys.js';
 import type { HandlerDeps } from './handlers/handler-deps.js';
+import { createIdentityProviderVerifier } from './identity-provider.js';
 import type { AuthMetrics } from './metrics.js';
 import { PgApiTokenStore } from './stores/api-token-store.js';
 import { PgMembershipStore } from './stores/membership-store.js';

@@ -14,16 +14,3 @@ export function invalidCredentials(): CauseloopError {
 export function noActiveMembership(): CauseloopError {
   return new CauseloopError('permission_denied', 'no active membership in the requested workspace');
 }
-
-export function notFound(what: string): CauseloopError {
-  return new CauseloopError('not_found', `${what} not found`);
-}
-
-export function invalidField(field: string, description: string): CauseloopError {
-  return new CauseloopError('invalid_argument', `${field} ${description}`, { violations: [{ field, description }] });
-}
-
-/** PostgreSQL unique_violation, classified by SQLSTATE rather than message text. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
-}

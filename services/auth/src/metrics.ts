@@ -1,4 +1,4 @@
-import { Counter, type Registry } from '@causeloop/platform/metrics';
+import { metric, metricCatalogue, type Counter, type Registry } from '@causeloop/platform/metrics';
 
 /** `kind` label: which credential was presented (`unknown` when it is none of ours). */
 export type CredentialKind = 'access' | 'personal_access' | 'service_account' | 'identity_provider' | 'refresh' | 'unknown';
@@ -26,7 +26,8 @@ const credentialKinds: readonly CredentialKind[] = [
 ];
 
 export interface AuthMetrics {
-  readonly authentications: Counter<'kind' | 'outcome'>;
+  /** Shared with the gate of every service, which counts under `site="gate"`. */
+  readonly authentications: Counter<'site' | 'kind' | 'outcome'>;
   readonly tokenOperations: Counter<'operation'>;
 }
 
@@ -36,25 +37,15 @@ export interface AuthMetrics {
  */
 export function createAuthMetrics(registry: Registry): AuthMetrics {
   const metrics: AuthMetrics = {
-    authentications: new Counter({
-      name: 'causeloop_auth_authentications_total',
-      help: 'Credentials checked (Authenticate, ExchangeToken, RefreshToken), by credential kind and outcome.',
-      labelNames: ['kind', 'outcome'],
-      registers: [registry],
-    }),
-    tokenOperations: new Counter({
-      name: 'causeloop_auth_token_operations_total',
-      help: 'API tokens and service accounts created, rotated and revoked.',
-      labelNames: ['operation'],
-      registers: [registry],
-    }),
+    authentications: metric(registry, metricCatalogue.auth.authentications),
+    tokenOperations: metric(registry, metricCatalogue.auth.tokenOperations),
   };
   for (const kind of credentialKinds) {
-    for (const outcome of ['ok', 'invalid'] as const) metrics.authentications.inc({ kind, outcome }, 0);
+    for (const outcome of ['ok', 'invalid'] as const) metrics.authentications.inc({ site: 'auth', kind, outcome }, 0);
   }
   return metrics;
 }
 
 export function countAuthentication(metrics: AuthMetrics, kind: CredentialKind, outcome: AuthenticationOutcome): void {
-  metrics.authentications.inc({ kind, outcome });
+  metrics.authentications.inc({ site: 'auth', kind, outcome });
 }

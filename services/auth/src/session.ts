@@ -1,6 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { TenantClient } from '@causeloop/platform/db';
-import { hashApiToken, roleScopes, type RoleName } from '@causeloop/platform/identity';
+import { roleScopes, type RoleName } from '@causeloop/platform/identity';
+import { hashApiToken } from './api-token.js';
 import { refreshTokenSecret } from './derived-keys.js';
 import type { HandlerDeps } from './handlers/handler-deps.js';
 

@@ -10,7 +10,7 @@ import {
 } from '@causeloop/platform/config';
 import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
 import { deriveCursorKey } from '@causeloop/platform/pagination';
-import { readGovernanceSigningKey, type GovernanceSigningKey } from './governance/signing-key.js';
+import { readGovernanceSigningKey, type GovernanceSigningKey } from './certificates/signing-key.js';
 
 /** The tenancy service's environment, as read; `resolveTenancyConfig` checks how the parts fit. */
 export const tenancyConfigSchema = {

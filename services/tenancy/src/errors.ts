@@ -1,21 +1,15 @@
-import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
+import { CauseloopError } from '@causeloop/platform/errors';
 
-export function notFound(what: string): CauseloopError {
-  return new CauseloopError('not_found', `${what} not found`);
-}
-
-export function invalidField(field: string, description: string): CauseloopError {
-  return new CauseloopError('invalid_argument', `${field} ${description}`, { violations: [{ field, description }] });
-}
-
-/** One error naming every invalid field of a request, so a client fixes them all at once. */
-export function invalidFields(violations: readonly FieldViolation[]): CauseloopError {
-  const first = violations[0];
-  const message = violations.length === 1 && first !== undefined ? `${first.field} ${first.description}` : 'invalid fields';
-  return new CauseloopError('invalid_argument', message, { violations });
-}
-
-/** PostgreSQL unique_violation, classified by SQLSTATE rather than message text. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+/**
+ * The PostgreSQL errors `governance_erase_subject` raises on purpose (0014), as API errors:
+ * object_not_in_prerequisite_state (the subject cannot be erased now) and its own
+ * insufficient_privilege refusals, told apart from a real permission failure by message.
+ * Anything else is not a refusal and stays an internal error.
+ */
+export function erasureRefusal(error: unknown): CauseloopError | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return undefined;
+  if (code === '55000') return new CauseloopError('unprocessable', `cannot erase: ${message}`);
+  if (code === '42501' && !message.includes('permission denied')) return new CauseloopError('permission_denied', message);
+  return undefined;
 }

@@ -17,13 +17,24 @@ import {
   createPrincipalResolver,
 } from '@causeloop/platform/identity';
 import { connectDatabase, createServiceRuntime, runService, serveGrpc, serveOps } from '@causeloop/platform/runtime';
-import { createAuditLogService } from './audit/audit-log-service.js';
 import { resolveTenancyConfig, tenancyConfigSchema } from './config.js';
 import type { TenancyDeps } from './deps.js';
-import { createExportWorker } from './governance/export-worker.js';
-import { createGovernanceService } from './governance/governance-service.js';
-import { scheduleRetentionPurge } from './retention/retention-purge.js';
-import { createMemberService, createProvisioningService, createWorkspaceService } from './services.js';
+import { createExportWorker } from './jobs/export-worker.js';
+import { scheduleRetentionPurge } from './jobs/retention-purge.js';
+import {
+  createAuditLogService,
+  createGovernanceService,
+  createMemberService,
+  createProvisioningService,
+  createWorkspaceService,
+} from './services.js';
+import { PgAuditEntryStore } from './stores/audit-entry-store.js';
+import { PgErasureRequestStore } from './stores/erasure-request-store.js';
+import { PgExportJobStore } from './stores/export-job-store.js';
+import { PgInvitationStore } from './stores/invitation-store.js';
+import { PgMemberStore } from './stores/member-store.js';
+import { PgOrganizationStore } from './stores/organization-store.js';
+import { PgWorkspaceStore } from './stores/workspace-store.js';
 
 await runService('tenancy', async () => {
   // Refuses, naming every problem at once: no (or a non-Ed25519) assertion public key, a
@@ -46,30 +57,38 @@ await runService('tenancy', async () => {
   // Direct gRPC callers (service-account tokens) are resolved through auth with the
   // gateway's cache rules: a revoked token keeps working here for at most its bound (30 s).
   const authenticator = createAuthServiceAuthenticator(auth);
+  const exportJobs = new PgExportJobStore();
+  // Every replica works export jobs; PostgreSQL leases share them out (see export-worker.ts).
+  const exportWorker = createExportWorker({ pool, logger: runtime.logger, jobs: exportJobs });
   const deps: TenancyDeps = {
     pool,
-    crypto,
     envelope: createEnvelope({ crypto, registry: runtime.registry }),
     principals: createPrincipalResolver({
       verifier: createAssertionVerifier({ publicKeyPem: config.assertionPublicKeyPem }),
       authenticate: async (token) => (await authenticator.authenticate(token)).principal,
     }),
     registry: runtime.registry,
-    logger: runtime.logger,
     clock: () => new Date(),
     cursorKey: config.cursorKey,
     operatorTokenHashes: config.operatorTokenHashes,
+    signingKey: config.governanceSigningKey,
+    exportWorker,
+    workspaces: new PgWorkspaceStore(),
+    members: new PgMemberStore(),
+    invitations: new PgInvitationStore(),
+    organizations: new PgOrganizationStore(),
+    auditEntries: new PgAuditEntryStore(),
+    exportJobs,
+    erasureRequests: new PgErasureRequestStore(),
   };
+  if (config.governanceSigningKey.development) runtime.logger.warn('no GOVERNANCE_SIGNING_KEY: erasure certificates are signed with the published development key');
 
   const server = createGrpcServer({ logger: runtime.logger, registry: runtime.registry });
   server.addService(WorkspaceService, createWorkspaceService(deps));
   server.addService(MemberService, createMemberService(deps));
   server.addService(ProvisioningService, createProvisioningService(deps));
   server.addService(AuditLogService, createAuditLogService(deps));
-  // Every replica works export jobs; PostgreSQL leases share them out (see export-worker.ts).
-  const exportWorker = createExportWorker({ pool, logger: runtime.logger });
-  server.addService(GovernanceService, createGovernanceService({ ...deps, signingKey: config.governanceSigningKey, exportWorker }));
-  if (config.governanceSigningKey.development) runtime.logger.warn('no GOVERNANCE_SIGNING_KEY: erasure certificates are signed with the published development key');
+  server.addService(GovernanceService, createGovernanceService(deps));
 
   if (config.retentionPurgeIntervalMs > 0) {
     const stopPurge = scheduleRetentionPurge({ pool, logger: runtime.logger, intervalMs: config.retentionPurgeIntervalMs });

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CauseloopError } from '@causeloop/platform/errors';
 import type { IncomingMetadata } from '@causeloop/platform/grpc';
-
-const bearer = /^Bearer +(clp_op_\S+)$/i;
+import { bearerToken, operatorTokenPrefix } from '@causeloop/platform/identity';
 
 /**
  * Provisioning's credential check: an operator token (`clp_op_…`) in `authorization:
@@ -11,9 +10,8 @@ const bearer = /^Bearer +(clp_op_\S+)$/i;
  * constant time (no early exit), so timing tells nothing about which or how many match.
  */
 export function requireOperator(metadata: IncomingMetadata, acceptedHashes: readonly Buffer[]): void {
-  const authorization = metadata.get('authorization');
-  const token = typeof authorization === 'string' ? bearer.exec(authorization.trim())?.[1] : undefined;
-  if (token === undefined) throw new CauseloopError('unauthenticated', 'an operator token is required');
+  const token = bearerToken(metadata.get('authorization'));
+  if (token === undefined || !token.startsWith(operatorTokenPrefix)) throw new CauseloopError('unauthenticated', 'an operator token is required');
   const presented = createHash('sha256').update(token, 'utf8').digest();
   let matched = false;
   for (const accepted of acceptedHashes) {

@@ -1,22 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { Role } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
+import type { Role } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
-import { Plan, ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
-import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
-import { generateAssertionKeyPair, roleFromProto, roleScopes } from '@causeloop/platform/identity';
-import {
-  createTestDatabase,
-  serviceMain,
-  startAuthProcess,
-  startCryptoProcess,
-  startServiceProcess,
-  type ServiceProcess,
-  type TestDatabase,
-} from '@causeloop/platform/testing';
-
-const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
+import { ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
+import { createGrpcClient } from '@causeloop/platform/grpc';
+import { roleFromProto, roleScopes } from '@causeloop/platform/identity';
+import { bearer, provisionOrganization, startCoreProcesses, type ServiceProcess } from '@causeloop/platform/testing';
 
 /** A provisioned workspace whose owner has signed in and made a service account. */
 export interface ProvisionedWorkspace {
@@ -41,54 +29,25 @@ export interface TenancyProcesses {
  * talks to them over loopback only.
  */
 export async function startTenancyProcesses(): Promise<TenancyProcesses> {
-  const database: TestDatabase = await createTestDatabase();
-  const keys = await generateAssertionKeyPair();
-  const operatorToken = `clp_op_${randomBytes(32).toString('base64url')}`;
-  const processes: ServiceProcess[] = [];
-  const crypto = await startCryptoProcess();
-  processes.push(crypto);
-  const auth = await startAuthProcess({ databaseUrl: database.appUrl, assertionPrivateKeyPem: keys.privateKeyPem });
-  processes.push(auth);
-  const startTenancy = async (port?: number): Promise<ServiceProcess> => {
-    const tenancy = await startServiceProcess({
-      main: serviceMain('tenancy'),
-      cwd: repositoryRoot,
-      env: {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: database.appUrl,
-        AUTH_GRPC_ADDR: auth.grpcAddress,
-        CRYPTO_GRPC_ADDR: crypto.grpcAddress,
-        PRINCIPAL_ASSERTION_PUBLIC_KEY: keys.publicKeyPem,
-        OPERATOR_TOKEN_SHA256: createHash('sha256').update(operatorToken).digest('hex'),
-        RETENTION_PURGE_INTERVAL_MS: '0',
-        ...(port === undefined ? {} : { GRPC_PORT: String(port) }),
-      },
-    });
-    processes.push(tenancy);
-    return tenancy;
-  };
-  const tenancy = await startTenancy();
+  const core = await startCoreProcesses();
+  const tenancy = await core.startTenancy();
 
   const clientOptions = { defaultDeadlineMs: 10_000 };
-  const authClient: GrpcClient<typeof AuthService> = createGrpcClient(AuthService, { address: auth.grpcAddress, ...clientOptions });
+  const authClient = createGrpcClient(AuthService, { address: core.auth.grpcAddress, ...clientOptions });
   const provisioning = createGrpcClient(ProvisioningService, { address: tenancy.grpcAddress, ...clientOptions });
   const members = createGrpcClient(MemberService, { address: tenancy.grpcAddress, ...clientOptions });
 
   return {
     tenancyAddress: tenancy.grpcAddress,
-    startTenancy,
+    startTenancy: core.startTenancy,
     async provisionWorkspace({ slug, serviceAccountRole }) {
-      const ownerEmail = `owner@${slug}.example`;
-      const created = await provisioning.createOrganization(
-        { slug, name: `Org ${slug}`, plan: Plan.STARTER, seats: 10, ownerEmail },
-        { metadata: { authorization: `Bearer ${operatorToken}` } },
-      );
+      const created = await provisionOrganization(provisioning, core.operator.token, { slug });
       const workspaceId = created.workspace?.id;
       if (workspaceId === undefined) throw new Error('provisioning answered without a workspace');
+      const ownerEmail = `owner@${slug}.example`;
       await members.acceptInvitation({ token: created.ownerInvitationToken });
       const { accessToken } = await authClient.exchangeToken({ subjectToken: `dev:${ownerEmail}`, workspaceId });
-      const asOwner = { metadata: { authorization: `Bearer ${accessToken}` } };
+      const asOwner = { metadata: bearer(accessToken) };
       const { serviceAccount } = await authClient.createServiceAccount({ name: 'reporting', role: serviceAccountRole }, asOwner);
       if (serviceAccount === undefined) throw new Error('CreateServiceAccount answered without an account');
       const roleName = roleFromProto(serviceAccountRole);
@@ -102,8 +61,7 @@ export async function startTenancyProcesses(): Promise<TenancyProcesses> {
     },
     async close() {
       for (const client of [authClient, provisioning, members]) client.close();
-      await Promise.all(processes.map((process) => process.stop()));
-      await database.drop();
+      await core.close();
     },
   };
 }

@@ -1,15 +1,9 @@
 import { uuidv7 } from 'uuidv7';
-import { TokenKind, type Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import type { TenantClient } from '../db/with-tenant.js';
-
-/** Who made a change: a person, a service account, a platform operator or the system itself. */
-export type AuditActorKind = 'user' | 'service_account' | 'operator' | 'system';
+import type { AuditActor } from './audit-actor.js';
 
 /** One audit_log row as a service records it (DESIGN §4); ids and time are filled in. */
-export interface AuditEntry {
-  readonly actorId?: string | undefined;
-  readonly actorName?: string | undefined;
-  readonly actorKind?: AuditActorKind | undefined;
+export interface AuditEntry extends AuditActor {
   /** `<category>.<verb>`, e.g. `token.created`; the category is what precedes the dot. */
   readonly action: string;
   readonly targetType?: string | undefined;
@@ -17,13 +11,14 @@ export interface AuditEntry {
   readonly before?: unknown;
   readonly after?: unknown;
   readonly ipAddress?: string | undefined;
-  readonly traceId?: string | undefined;
 }
 
 /**
  * Appends one entry to the current workspace's audit log, inside the caller's `withTenant`
  * transaction, so the entry commits (or rolls back) with the change it records. The
- * workspace comes from the tenant GUC, never from the caller. Returns the entry's id.
+ * workspace comes from the tenant GUC, never from the caller. The actor's kind and the
+ * trace id are required (spread `auditActor(…)` in): no entry is written without them.
+ * Returns the entry's id.
  */
 export async function appendAuditEntry(client: TenantClient, entry: AuditEntry): Promise<string> {
   const id = uuidv7();
@@ -43,18 +38,9 @@ export async function appendAuditEntry(client: TenantClient, entry: AuditEntry):
       entry.before === undefined ? null : JSON.stringify(entry.before),
       entry.after === undefined ? null : JSON.stringify(entry.after),
       entry.ipAddress ?? null,
-      entry.traceId ?? null,
-      entry.actorKind ?? null,
+      entry.traceId,
+      entry.actorKind,
     ],
   );
   return id;
-}
-
-/** The actor fields of an entry made on behalf of `principal`. */
-export function auditActor(principal: Principal): Pick<AuditEntry, 'actorId' | 'actorName' | 'actorKind'> {
-  return {
-    actorId: principal.subjectId,
-    actorName: principal.displayName === '' ? undefined : principal.displayName,
-    actorKind: principal.tokenKind === TokenKind.SERVICE_ACCOUNT ? 'service_account' : 'user',
-  };
 }

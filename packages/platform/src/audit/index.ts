@@ -1,1 +1,2 @@
-export { appendAuditEntry, auditActor, type AuditActorKind, type AuditEntry } from './append-audit-entry.js';
+export { appendAuditEntry, type AuditEntry } from './append-audit-entry.js';
+export { auditActor, type AuditActor, type AuditActorKind, type AuditedCall, type NamedActor } from './audit-actor.js';

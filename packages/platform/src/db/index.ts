@@ -5,3 +5,4 @@ export { runMigrations, type MigrateOptions, type MigrateResult } from './migrat
 export { migrationsDirectory } from './migrations-directory.js';
 export { withTenant, type TenantClient } from './with-tenant.js';
 export { withClient } from './with-client.js';
+export { isUniqueViolation } from './unique-violation.js';

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { keyBytes, prepareKey, type PreparedKey } from '../crypto/committing-aead.js';
 import type { TenantClient } from '../db/with-tenant.js';
 import { CauseloopError, isCauseloopError } from '../errors/causeloop-error.js';
-import type { GrpcClient } from '../grpc/create-grpc-client.js';
+import type { GrpcClient } from '../grpc-client/create-base-grpc-client.js';
 import { canonicalUuid } from '../ids/uuid.js';
 import { openColumnValue, readColumnHeader, sealColumnValue, type ColumnLocation } from './column-ciphertext.js';
 import { createDekCache, type DekCacheOptions } from './dek-cache.js';

@@ -1,4 +1,6 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { metricCatalogue } from '../metrics/catalogue.js';
+import { metric } from '../metrics/metric.js';
 
 export type EnvelopeOperation = 'ensure_data_key' | 'encrypt' | 'decrypt';
 /** `decryption_failed` is the generic caller-facing failure; `error` is anything else (database, crypto unavailable). */
@@ -11,31 +13,14 @@ export interface EnvelopeMetrics {
 }
 
 /**
- * Declares the envelope's counters on `registry`, or returns those already there, so
- * several envelopes in one process (or a test's second one) share them. Labels are
- * bounded: never a workspace id.
+ * The envelope's counters on `registry`, shared by several envelopes in one process (or a
+ * test's second one). Labels are bounded: never a workspace id.
  */
 export function createEnvelopeMetrics(registry: Registry): EnvelopeMetrics {
+  const { envelope } = metricCatalogue;
   return {
-    operations: counter(registry, 'causeloop_envelope_operations_total', 'Envelope operations, by operation and outcome.', [
-      'operation',
-      'outcome',
-    ]),
-    decryptFailures: counter(
-      registry,
-      'causeloop_envelope_decrypt_failures_total',
-      'Values that did not decrypt, by reason (callers only see decryption_failed).',
-      ['reason'],
-    ),
-    dekCache: counter(registry, 'causeloop_envelope_dek_cache_total', 'DEK cache lookups, by hit or miss.', ['result']),
+    operations: metric(registry, envelope.operations),
+    decryptFailures: metric(registry, envelope.decryptFailures),
+    dekCache: metric(registry, envelope.dekCacheLookups),
   };
-}
-
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing !== undefined) {
-    if (!(existing instanceof Counter)) throw new Error(`metric ${name} is registered with another type`);
-    return existing as Counter<L>;
-  }
-  return new Counter({ name, help, labelNames, registers: [registry] });
 }

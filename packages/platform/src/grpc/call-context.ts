@@ -9,6 +9,11 @@ import type { Logger } from '../log/create-logger.js';
 export interface CallContext {
   /** From the caller's `x-request-id` metadata, or generated for this call. */
   readonly requestId: string;
+  /**
+   * The W3C trace id (32 hex digits) the call belongs to: the active span's, else the
+   * caller's `traceparent`, else one made for this call (`resolveTraceId`). Never empty.
+   */
+  readonly traceId: string;
   /** Child of the server logger carrying `request_id` and `rpc`. */
   readonly logger: Logger;
   /** Aborted when the client cancels, the deadline passes or the server is force-stopped. */

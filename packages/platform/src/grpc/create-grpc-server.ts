@@ -2,17 +2,19 @@ import type { DescFile, DescMessage, DescService } from '@bufbuild/protobuf';
 import { Server, type ChannelOptions, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
+import type { GrpcTls } from '../grpc-client/grpc-tls.js';
+import { defaultMaxMessageBytes } from '../grpc-client/message-size.js';
+import { createServiceDefinition } from '../grpc-client/service-definition.js';
 import type { Logger } from '../log/create-logger.js';
 import { createGrpcMetrics } from '../metrics/grpc-metrics.js';
+import { createRequestValidator } from '../validation/request-validator.js';
 import { createServerAccessLogInterceptor } from './interceptors/server-access-log.js';
 import { createServerMetricsInterceptor } from './interceptors/server-metrics.js';
 import { createReflectionService } from './reflection.js';
-import { createServiceDefinition } from './service-definition.js';
+import { validateFirst, validatesOwnRequests } from './request-validation.js';
 import type { ServiceImpl, UnaryHandler } from './service-impl.js';
-import { createServerCredentials, type GrpcTls } from './tls.js';
+import { createServerCredentials } from './server-credentials.js';
 import { createUnaryCallHandler, type InFlightCalls } from './unary-call-handler.js';
-
-export const defaultMaxMessageBytes = 4 * 1024 * 1024;
 
 export interface GrpcServerOptions {
   readonly logger: Logger;
@@ -41,8 +43,9 @@ export interface GrpcServer {
 }
 
 /**
- * The gRPC server every service runs: typed handlers, health and reflection always on,
- * metrics and access logs for every call, and a drain for SIGTERM.
+ * The gRPC server every service runs: typed handlers, requests validated against their
+ * protos' FieldRules, health and reflection always on, metrics and access logs for every
+ * call, and a drain for SIGTERM.
  */
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { logger } = options;
@@ -65,6 +68,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const serviceNames: string[] = [];
   const files = new Set<DescFile>();
   const inFlight: InFlightCalls = { count: 0 };
+  const requests = createRequestValidator();
   let serving = false;
   let state: 'created' | 'started' | 'stopped' = 'created';
 
@@ -80,14 +84,17 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
       const handlers = impl as Record<string, unknown>;
       const implementation: UntypedServiceImplementation = {};
       const definition = createServiceDefinition(service);
+      // Every request is checked against its proto's FieldRules before a handler runs; a
+      // guarded service does it itself, between authentication and the scope check.
+      const checked = !validatesOwnRequests(impl);
       for (const method of service.methods) {
         const handler = handlers[method.localName];
         if (typeof handler !== 'function') throw new Error(`no handler for ${service.typeName}.${method.name}`);
-        implementation[method.localName] = createUnaryCallHandler(
-          method,
-          handler as UnaryHandler<DescMessage, DescMessage>,
-          { logger, inFlight },
-        );
+        const typed = handler as UnaryHandler<DescMessage, DescMessage>;
+        implementation[method.localName] = createUnaryCallHandler(method, checked ? validateFirst(method, typed, requests) : typed, {
+          logger,
+          inFlight,
+        });
       }
       server.addService(definition, implementation);
       serviceNames.push(service.typeName);

@@ -3,8 +3,9 @@ import type { Deadline, handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
 import { context as otelContext, propagation, trace, type Context } from '@opentelemetry/api';
 import { CauseloopError, isCauseloopError } from '../errors/causeloop-error.js';
 import type { Logger } from '../log/create-logger.js';
+import { resolveTraceId, traceparentHeader } from '../tracing/trace-id.js';
 import { createIncomingMetadata, deadlineContextKey, requestIdContextKey, type CallContext } from './call-context.js';
-import { statusForError } from './error-mapping.js';
+import { statusForError } from '../grpc-client/error-mapping.js';
 import { metadataGetter } from './metadata-carrier.js';
 import { ensureRequestId } from './request-id.js';
 import type { UnaryHandler } from './service-impl.js';
@@ -40,8 +41,10 @@ export function createUnaryCallHandler(
     // already answered DEADLINE_EXCEEDED) and a forced shutdown; the reason tells them apart.
     const onCancelled = (): void => abort.abort(abortReason(deadline));
     call.once('cancelled', onCancelled);
+    const parent = parentContext(call);
     const callContext: CallContext = {
       requestId,
+      traceId: resolveTraceId(call.metadata.get(traceparentHeader)[0], parent),
       logger,
       signal: abort.signal,
       deadline,
@@ -49,7 +52,7 @@ export function createUnaryCallHandler(
     };
     const run = async (): Promise<Message> => create(method.output, await handler(call.request, callContext));
     otelContext
-      .with(handlerContext(call, requestId, deadline), run)
+      .with(handlerContext(parent, requestId, deadline), run)
       .then(
         (response) => callback(null, response),
         (error: unknown) => {
@@ -65,19 +68,21 @@ export function createUnaryCallHandler(
 }
 
 /**
- * The OpenTelemetry context the handler runs in. When gRPC instrumentation is loaded it has
- * already started a server span (child of the caller's) and made it active; keep that.
- * Otherwise extract the caller's `traceparent` ourselves, so the handler's log lines (and
- * its outgoing calls) still carry the caller's trace id. The request id and deadline ride
- * along, so outgoing calls forward the one and never outlive the other.
+ * The caller's trace. When gRPC instrumentation is loaded it has already started a server
+ * span (child of the caller's) and made it active; keep that. Otherwise extract the
+ * caller's `traceparent` ourselves, so the handler's log lines (and its outgoing calls)
+ * still carry the caller's trace id.
  */
-function handlerContext(
-  call: ServerUnaryCall<Message, Message>,
-  requestId: string,
-  deadline: Date | undefined,
-): Context {
+function parentContext(call: ServerUnaryCall<Message, Message>): Context {
   const active = otelContext.active();
-  const parent = trace.getSpan(active) === undefined ? propagation.extract(active, call.metadata, metadataGetter) : active;
+  return trace.getSpan(active) === undefined ? propagation.extract(active, call.metadata, metadataGetter) : active;
+}
+
+/**
+ * The OpenTelemetry context the handler runs in: the caller's trace, with the request id
+ * and deadline riding along, so outgoing calls forward the one and never outlive the other.
+ */
+function handlerContext(parent: Context, requestId: string, deadline: Date | undefined): Context {
   const withRequestId = parent.setValue(requestIdContextKey, requestId);
   return deadline === undefined ? withRequestId : withRequestId.setValue(deadlineContextKey, deadline);
 }

@@ -19,5 +19,5 @@ export {
   type StoredResponse,
   type StoredResponseKind,
 } from './idempotency-store.js';
-export { recordIdempotentMutation, type IdempotentMutation } from './record-idempotent-mutation.js';
 export { openResponse, sealResponse, type SealedResponseContext } from './sealed-response.js';
+export { withIdempotentMutation, type MutationCall } from './with-idempotent-mutation.js';

@@ -23,13 +23,14 @@ export interface IdempotentMutation<M extends DescMethodUnary> {
 }
 
 /**
- * The backend half of DESIGN §7. Call it last inside the `withTenant` transaction that
- * carries out a mutation, with the answer about to be returned. When the call carries an
- * `idempotency-key`, the answer is stored with the key in that same transaction, so the
- * side effect and the record commit together: a gateway that dies before storing the
- * answer cannot make a retry repeat the effect. When the key was already completed (the
- * request ran before), this throws `idempotency_key_in_use` and the transaction rolls
- * back; a retry then replays the stored answer. Without a key it does nothing.
+ * The backend half of DESIGN §7, run by `withIdempotentMutation` (the one way services use
+ * it) last inside the transaction that carries out a mutation, with the answer about to be
+ * returned. When the call carries an `idempotency-key`, the answer is stored with the key
+ * in that same transaction, so the side effect and the record commit together: a gateway
+ * that dies before storing the answer cannot make a retry repeat the effect. When the key
+ * was already completed (the request ran before), this throws `idempotency_key_in_use` and
+ * the transaction rolls back; a retry then replays the stored answer. Without a key it
+ * does nothing.
  */
 export async function recordIdempotentMutation<M extends DescMethodUnary>(
   client: TenantClient,

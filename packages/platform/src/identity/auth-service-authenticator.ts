@@ -1,5 +1,5 @@
 import type { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import type { GrpcClient } from '../grpc/create-grpc-client.js';
+import type { GrpcClient } from '../grpc-client/create-base-grpc-client.js';
 import { createCachedAuthenticator, type Authenticator, type CachedAuthenticatorOptions } from './create-cached-authenticator.js';
 
 /**

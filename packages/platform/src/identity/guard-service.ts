@@ -1,10 +1,12 @@
-import type { DescService } from '@bufbuild/protobuf';
+import type { DescService, Message } from '@bufbuild/protobuf';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import type { Registry } from 'prom-client';
 import { CauseloopError } from '../errors/causeloop-error.js';
 import type { CallContext } from '../grpc/call-context.js';
+import { markValidatesOwnRequests } from '../grpc/request-validation.js';
 import type { ServiceImpl } from '../grpc/service-impl.js';
-import { authenticationFailure, createGateMetrics, type GateMetrics } from './gate-metrics.js';
+import { createRequestValidator } from '../validation/request-validator.js';
+import { authenticationFailure, countGateAuthentication, createGateMetrics, type GateMetrics } from './gate-metrics.js';
 import { methodAccess, type MethodAccess } from './method-access.js';
 import { presentedCredential, requireScope, type PresentedCredential, type PrincipalResolver } from './resolve-principal.js';
 
@@ -21,6 +23,8 @@ export type ScopedHandler<S extends DescService, K extends keyof ServiceImpl<S>>
 
 type AnyHandler = (request: never, context: CallContext) => Promise<unknown>;
 type AnyScopedHandler = (request: never, context: PrincipalCallContext) => Promise<unknown>;
+/** Throws `invalid_argument` when the request breaks its proto's FieldRules. */
+type RequestCheck = (request: never) => void;
 
 /** The handlers of one service, split as its protos declare each RPC's access. */
 export interface GuardedHandlers {
@@ -49,9 +53,15 @@ const workspaceCredentials: ReadonlySet<PresentedCredential> = new Set(['asserti
  * declared access, throws here, so a service cannot start with an unguarded RPC.
  * A scoped handler runs only after the caller's principal is resolved and holds the
  * scope; an internal one only for a call carrying no workspace credential.
+ *
+ * Requests are validated here, in one order for every RPC: authenticate (UNAUTHENTICATED)
+ * → validate against the proto's FieldRules (INVALID_ARGUMENT) → authorize
+ * (PERMISSION_DENIED) → handler, as the gateway orders 401, 400 and 403. Public and
+ * internal RPCs: validate → handler.
  */
 export function guardService<S extends DescService>(service: S, handlers: GuardedHandlers, gate: GateOptions): ServiceImpl<S> {
   const metrics = createGateMetrics(gate.registry);
+  const requests = createRequestValidator();
   const guarded: Record<string, AnyHandler> = {};
   const problems: string[] = [];
   const wired = new Set<string>();
@@ -64,16 +74,23 @@ export function guardService<S extends DescService>(service: S, handlers: Guarde
       problems.push((error as Error).message);
       continue;
     }
+    try {
+      requests.prepare(method.input);
+    } catch (error) {
+      problems.push((error as Error).message);
+      continue;
+    }
+    const check: RequestCheck = (request) => requests.assertValid(method.input, request as Message);
     const missing = `${service.typeName}.${method.name} is ${access.kind} but has no ${access.kind} handler`;
     wired.add(`${access.kind}.${name}`);
     if (access.kind === 'scoped') {
       const handler = handlers.scoped?.[name];
       if (handler === undefined) problems.push(missing);
-      else guarded[name] = scoped(handler, access.scope, gate.principals, metrics);
+      else guarded[name] = scoped(handler, access.scope, check, gate.principals, metrics);
     } else {
       const handler = handlers[access.kind]?.[name];
       if (handler === undefined) problems.push(missing);
-      else guarded[name] = access.kind === 'internal' ? internalOnly(handler, metrics) : handler;
+      else guarded[name] = access.kind === 'internal' ? internalOnly(handler, check, metrics) : validated(handler, check);
     }
   }
   for (const kind of ['public', 'internal', 'scoped'] as const) {
@@ -82,32 +99,47 @@ export function guardService<S extends DescService>(service: S, handlers: Guarde
     }
   }
   if (problems.length > 0) throw new Error(`cannot guard ${service.typeName}:\n- ${problems.join('\n- ')}`);
-  return guarded as unknown as ServiceImpl<S>;
+  return markValidatesOwnRequests(guarded) as unknown as ServiceImpl<S>;
 }
 
-function internalOnly(handler: AnyHandler, metrics: GateMetrics): AnyHandler {
+function validated(handler: AnyHandler, check: RequestCheck): AnyHandler {
+  return async (request, context) => {
+    check(request);
+    return handler(request, context);
+  };
+}
+
+function internalOnly(handler: AnyHandler, check: RequestCheck, metrics: GateMetrics): AnyHandler {
   return async (request, context) => {
     if (workspaceCredentials.has(presentedCredential(context.metadata))) {
       metrics.denied.inc({ reason: 'internal_only' });
       throw new CauseloopError('permission_denied', 'this RPC is internal: it accepts no workspace credential');
     }
+    check(request);
     return handler(request, context);
   };
 }
 
-function scoped(handler: AnyScopedHandler, scope: string, principals: PrincipalResolver, metrics: GateMetrics): AnyHandler {
+function scoped(
+  handler: AnyScopedHandler,
+  scope: string,
+  check: RequestCheck,
+  principals: PrincipalResolver,
+  metrics: GateMetrics,
+): AnyHandler {
   return async (request, context) => {
     const credential = presentedCredential(context.metadata);
     let principal: Principal;
     try {
       principal = await principals.resolve(context.metadata);
     } catch (error) {
-      const result = authenticationFailure(error, credential);
-      metrics.authentications.inc({ result, token_kind: credential });
-      if (result !== 'error') metrics.denied.inc({ reason: 'unauthenticated' });
+      const outcome = authenticationFailure(error, credential);
+      countGateAuthentication(metrics, outcome, credential);
+      if (outcome !== 'error') metrics.denied.inc({ reason: 'unauthenticated' });
       throw error;
     }
-    metrics.authentications.inc({ result: 'ok', token_kind: credential });
+    countGateAuthentication(metrics, 'ok', credential);
+    check(request);
     try {
       requireScope(principal, scope);
     } catch (error) {

@@ -10,27 +10,9 @@ export {
   type RoleName,
   type Scope,
 } from './scope-catalogue.js';
-export {
-  apiTokenDisplayPrefix,
-  apiTokenPrefixes,
-  generateApiToken,
-  hashApiToken,
-  parseApiToken,
-  type ApiTokenKind,
-} from './api-token.js';
-export {
-  createAccessTokens,
-  type AccessTokenClaims,
-  type AccessTokens,
-  type AccessTokensOptions,
-  type VerifiedAccessToken,
-} from './access-tokens.js';
-export {
-  createIdentityProviderVerifier,
-  type IdentityClaims,
-  type IdentityProviderVerifier,
-  type IdentityProviderVerifierOptions,
-} from './identity-provider.js';
+export { apiTokenPrefixes, operatorTokenPrefix, type ApiTokenKind } from './credential-prefixes.js';
+export { bearerToken } from './bearer-token.js';
+export { generateOperatorToken, operatorTokenSha256 } from './operator-token.js';
 export {
   createAssertionSigner,
   createAssertionVerifier,
@@ -51,6 +33,8 @@ export {
   type PrincipalResolverOptions,
 } from './resolve-principal.js';
 export { methodAccess, type MethodAccess } from './method-access.js';
+export { ownWorkspace } from './own-workspace.js';
+export { callerRole } from './caller-role.js';
 export {
   guardService,
   type GateOptions,

@@ -1,7 +1,8 @@
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { CauseloopError } from '../errors/causeloop-error.js';
 import type { IncomingMetadata } from '../grpc/call-context.js';
-import { apiTokenPrefixes } from './api-token.js';
+import { bearerToken } from './bearer-token.js';
+import { apiTokenPrefixes, operatorTokenPrefix } from './credential-prefixes.js';
 
 /** Metadata key the gateway forwards the signed principal assertion in. */
 export const principalAssertionHeader = 'x-causeloop-principal';
@@ -16,8 +17,6 @@ export interface PrincipalResolver {
   resolve(metadata: IncomingMetadata): Promise<Principal>;
 }
 
-const bearer = /^Bearer +(\S+)$/i;
-
 /**
  * One typed principal per call (DESIGN §6), whether the call came through the gateway
  * (a signed assertion) or straight from a cluster client (a bearer token). Identity is
@@ -30,7 +29,7 @@ export function createPrincipalResolver(options: PrincipalResolverOptions): Prin
   return {
     async resolve(metadata) {
       const assertion = metadata.get(principalAssertionHeader);
-      const token = bearerToken(metadata);
+      const token = bearerToken(metadata.get('authorization'));
       if (typeof assertion === 'string' && assertion !== '') {
         if (authenticate !== undefined && token !== undefined) {
           const [asserted, authenticated] = await Promise.all([
@@ -60,23 +59,15 @@ export function createPrincipalResolver(options: PrincipalResolverOptions): Prin
  */
 export type PresentedCredential = 'assertion' | 'access' | 'personal_access' | 'service_account' | 'operator' | 'none';
 
-/** Operator tokens (tenancy's ProvisioningService) are no workspace credential. */
-const operatorTokenPrefix = 'clp_op_';
-
 export function presentedCredential(metadata: IncomingMetadata): PresentedCredential {
   const assertion = metadata.get(principalAssertionHeader);
   if (typeof assertion === 'string' && assertion !== '') return 'assertion';
-  const token = bearerToken(metadata);
+  const token = bearerToken(metadata.get('authorization'));
   if (token === undefined) return 'none';
   if (token.startsWith(apiTokenPrefixes.personal_access)) return 'personal_access';
   if (token.startsWith(apiTokenPrefixes.service_account)) return 'service_account';
   if (token.startsWith(operatorTokenPrefix)) return 'operator';
   return 'access';
-}
-
-function bearerToken(metadata: IncomingMetadata): string | undefined {
-  const authorization = metadata.get('authorization');
-  return typeof authorization === 'string' ? bearer.exec(authorization.trim())?.[1] : undefined;
 }
 
 export function requireScope(principal: Principal, scope: string): void {

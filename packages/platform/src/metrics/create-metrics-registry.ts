@@ -13,6 +13,6 @@ export function createMetricsRegistry(options: { service: string }): Registry {
   return registry;
 }
 
-// Services declare their domain metrics with these, so prom-client stays one dependency of
-// the platform rather than one per service.
-export { Counter, Gauge, Histogram } from 'prom-client';
+// Types only: services get their metrics from the catalogue (`metric(registry, spec)`) and
+// name them with these, so prom-client stays a dependency of the platform alone.
+export type { Counter, Histogram } from 'prom-client';

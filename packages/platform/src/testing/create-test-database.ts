@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { escapeIdentifier } from 'pg';
+import { escapeIdentifier, type Pool } from 'pg';
 import { inject } from 'vitest';
+import { createPool } from '../db/create-pool.js';
 import { migrationsDirectory } from '../db/migrations-directory.js';
 import { runMigrations } from '../db/migrate.js';
 import { withClient } from '../db/with-client.js';
@@ -20,7 +21,9 @@ export interface TestDatabase {
   readonly appUrl: string;
   /** As the superuser, on this database. */
   readonly adminUrl: string;
-  /** Drops the database, ending any connections still open to it. */
+  /** A pool on this database, as causeloop_app unless `role: 'owner'`; `drop()` ends it. */
+  pool(options: { readonly applicationName: string; readonly max: number; readonly role?: 'app' | 'owner' }): Pool;
+  /** Ends the pools it opened, then drops the database, ending any other connection still open to it. */
   drop(): Promise<void>;
 }
 
@@ -38,16 +41,23 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     password: postgres.ownerPassword,
     database: name,
   });
+  const appUrl = withConnectionParts(postgres.adminUrl, { user: 'causeloop_app', password: postgres.appPassword, database: name });
+  // Ended before the drop, whose `force` would otherwise cut their connections under them.
+  const pools: Pool[] = [];
   const database: TestDatabase = {
     name,
     ownerUrl,
-    appUrl: withConnectionParts(postgres.adminUrl, {
-      user: 'causeloop_app',
-      password: postgres.appPassword,
-      database: name,
-    }),
+    appUrl,
     adminUrl: withConnectionParts(postgres.adminUrl, { database: name }),
-    drop: () => asAdmin(postgres.adminUrl, `drop database if exists ${escapeIdentifier(name)} with (force)`),
+    pool: ({ applicationName, max, role = 'app' }) => {
+      const pool = createPool({ connectionString: role === 'owner' ? ownerUrl : appUrl, applicationName, max });
+      pools.push(pool);
+      return pool;
+    },
+    async drop() {
+      await Promise.all(pools.splice(0).filter((pool) => !pool.ended).map((pool) => pool.end()));
+      await asAdmin(postgres.adminUrl, `drop database if exists ${escapeIdentifier(name)} with (force)`);
+    },
   };
   if (options.migrate ?? true) {
     try {

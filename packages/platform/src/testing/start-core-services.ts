@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { grpcAddressVariable } from '../service-catalogue/service-catalogue.js';
 import { startServiceProcess, type ServiceProcess } from '../service-process/start-service-process.js';
 
 /** The repository root, seen from this file (src/ under test, dist/ when built). */
@@ -43,6 +44,68 @@ export function startAuthProcess(options: AuthProcessOptions): Promise<ServicePr
       JWT_SECRET: randomBytes(32).toString('base64url'),
       ...(options.assertionPrivateKeyPem === undefined ? {} : { PRINCIPAL_ASSERTION_PRIVATE_KEY: options.assertionPrivateKeyPem }),
       ...options.env,
+    },
+  });
+}
+
+export interface TenancyProcessOptions {
+  /** `causeloop_app`'s URL of the test database. */
+  readonly databaseUrl: string;
+  readonly authAddress: string;
+  readonly cryptoAddress: string;
+  /** Verifies the principal assertions auth signs. */
+  readonly assertionPublicKeyPem: string;
+  /** Hex SHA-256 of the operator token provisioning accepts. */
+  readonly operatorTokenSha256: string;
+  /** Its gRPC port; a random one when omitted. */
+  readonly port?: number;
+}
+
+/** The tenancy service as a process, its retention purge off (a test runs a purge itself). */
+export function startTenancyProcess(options: TenancyProcessOptions): Promise<ServiceProcess> {
+  return startServiceProcess({
+    main: serviceMain('tenancy'),
+    cwd: repositoryRoot,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: options.databaseUrl,
+      [grpcAddressVariable('auth')]: options.authAddress,
+      [grpcAddressVariable('crypto')]: options.cryptoAddress,
+      PRINCIPAL_ASSERTION_PUBLIC_KEY: options.assertionPublicKeyPem,
+      OPERATOR_TOKEN_SHA256: options.operatorTokenSha256,
+      RETENTION_PURGE_INTERVAL_MS: '0',
+      ...(options.port === undefined ? {} : { GRPC_PORT: String(options.port) }),
+    },
+  });
+}
+
+export interface GatewayProcessOptions {
+  /** `causeloop_app`'s URL of the test database (the gateway keeps idempotency keys there). */
+  readonly databaseUrl: string;
+  readonly authAddress: string;
+  /** Tenancy's address; without it, tenancy's routes are not served. */
+  readonly tenancyAddress?: string;
+}
+
+/**
+ * The api-gateway as a process on a random loopback HTTP port (`httpUrl`), fronting the
+ * backends given, with tracing registered as pods start it, so a caller's `traceparent`
+ * reaches the backends.
+ */
+export function startGatewayProcess(options: GatewayProcessOptions): Promise<ServiceProcess> {
+  return startServiceProcess({
+    main: serviceMain('api-gateway'),
+    cwd: repositoryRoot,
+    execArgv: ['--import', '@causeloop/platform/tracing/register'],
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      DATABASE_URL: options.databaseUrl,
+      [grpcAddressVariable('auth')]: options.authAddress,
+      ...(options.tenancyAddress === undefined ? {} : { [grpcAddressVariable('tenancy')]: options.tenancyAddress }),
     },
   });
 }

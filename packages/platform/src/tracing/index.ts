@@ -1,1 +1,2 @@
 export * from './start-tracing.js';
+export * from './trace-id.js';

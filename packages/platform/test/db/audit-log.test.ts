@@ -1,6 +1,5 @@
 import { Client, type Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '../../src/db/create-pool.js';
 import { withTenant } from '../../src/db/with-tenant.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
 import { seedAuditEntry, seedWorkspace } from './seed.js';
@@ -13,7 +12,7 @@ let entryA: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = createPool({ connectionString: database.appUrl, applicationName: 'audit-log-test', max: 2 });
+  pool = database.pool({ applicationName: 'audit-log-test', max: 2 });
   workspaceA = await seedWorkspace(pool, 'Workspace A');
   workspaceB = await seedWorkspace(pool, 'Workspace B');
   entryA = await seedAuditEntry(pool, workspaceA);
@@ -21,7 +20,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pool?.end();
   await database?.drop();
 });
 

@@ -14,7 +14,7 @@ let workspaceB: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = createPool({ connectionString: database.appUrl, applicationName: 'tenant-isolation-test', max: 4 });
+  pool = database.pool({ applicationName: 'tenant-isolation-test', max: 4 });
   workspaceA = await seedWorkspace(pool, 'Workspace A');
   workspaceB = await seedWorkspace(pool, 'Workspace B');
   await seedAuditEntry(pool, workspaceA);
@@ -22,7 +22,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pool?.end();
   await database?.drop();
 });
 

@@ -3,7 +3,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { context } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCauseloopError } from '../../src/errors/causeloop-error.js';
-import { createGrpcClient, type GrpcClient } from '../../src/grpc/create-grpc-client.js';
+import type { GrpcClient } from '../../src/grpc-client/create-base-grpc-client.js';
+import { createGrpcClient } from '../../src/grpc/create-grpc-client.js';
 import { startEcho, type EchoHarness } from './echo-fixture.js';
 
 describe('deadlines across a chain of calls', () => {

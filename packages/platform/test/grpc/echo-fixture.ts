@@ -2,7 +2,8 @@ import { Registry } from 'prom-client';
 import { EchoService } from '@causeloop/proto/causeloop/testing/v1/echo_pb.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import type { CallContext } from '../../src/grpc/call-context.js';
-import { createGrpcClient, type GrpcClient, type GrpcClientOptions } from '../../src/grpc/create-grpc-client.js';
+import type { GrpcClient } from '../../src/grpc-client/create-base-grpc-client.js';
+import { createGrpcClient, type GrpcClientOptions } from '../../src/grpc/create-grpc-client.js';
 import { createGrpcServer, type GrpcServer, type GrpcServerOptions } from '../../src/grpc/create-grpc-server.js';
 import type { ServiceImpl } from '../../src/grpc/service-impl.js';
 

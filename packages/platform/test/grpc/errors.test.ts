@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CauseloopError, isCauseloopError } from '../../src/errors/causeloop-error.js';
 import { GrpcStatus } from '../../src/errors/grpc-status.js';
-import { grpcStatusOf } from '../../src/grpc/error-mapping.js';
+import { grpcStatusOf } from '../../src/grpc-client/error-mapping.js';
 import { startEcho, type EchoHarness } from './echo-fixture.js';
 
 describe('errors across the wire', () => {

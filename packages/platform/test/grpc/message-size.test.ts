@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcStatus } from '../../src/errors/grpc-status.js';
-import { grpcStatusOf } from '../../src/grpc/error-mapping.js';
+import { grpcStatusOf } from '../../src/grpc-client/error-mapping.js';
 import { startEcho, type EchoHarness } from './echo-fixture.js';
 
 describe('message size limits', () => {

@@ -16,14 +16,14 @@ describe('gRPC metrics', () => {
   it('counts server and client calls by service, method and status name', async () => {
     await echo.client.echo({ message: 'one' });
     await echo.client.echo({ message: 'slow', delayMs: 1_000 }, { deadlineMs: 50 }).catch(() => undefined);
-    const labels = 'service="causeloop.testing.v1.EchoService",method="Echo"';
-    await expect.poll(() => echo.registry.metrics()).toContain(`causeloop_grpc_server_requests_total{${labels},code="DEADLINE_EXCEEDED"} 1`);
+    const labels = 'grpc_service="causeloop.testing.v1.EchoService",grpc_method="Echo"';
+    await expect.poll(() => echo.registry.metrics()).toContain(`causeloop_grpc_server_requests_total{${labels},grpc_code="DEADLINE_EXCEEDED"} 1`);
     const text = await echo.registry.metrics();
-    expect(text).toContain(`causeloop_grpc_server_requests_total{${labels},code="OK"} 1`);
-    expect(text).toContain(`causeloop_grpc_client_requests_total{${labels},code="OK"} 1`);
-    expect(text).toContain(`causeloop_grpc_client_requests_total{${labels},code="DEADLINE_EXCEEDED"} 1`);
-    expect(text).toContain(`causeloop_grpc_server_duration_seconds_count{${labels},code="OK"} 1`);
-    expect(text).toContain(`causeloop_grpc_client_duration_seconds_bucket{le="+Inf",${labels},code="OK"} 1`);
+    expect(text).toContain(`causeloop_grpc_server_requests_total{${labels},grpc_code="OK"} 1`);
+    expect(text).toContain(`causeloop_grpc_client_requests_total{${labels},grpc_code="OK"} 1`);
+    expect(text).toContain(`causeloop_grpc_client_requests_total{${labels},grpc_code="DEADLINE_EXCEEDED"} 1`);
+    expect(text).toContain(`causeloop_grpc_server_duration_seconds_count{${labels},grpc_code="OK"} 1`);
+    expect(text).toContain(`causeloop_grpc_client_duration_seconds_bucket{le="+Inf",${labels},grpc_code="OK"} 1`);
   });
 
   it('writes one access-log line per call, without metadata values', async () => {

@@ -1,5 +1,9 @@
 import { create } from '@bufbuild/protobuf';
-import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
+import {
+  AuthenticateRequestSchema,
+  AuthService,
+  CreatePersonalAccessTokenRequestSchema,
+} from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { Access } from '@causeloop/proto/causeloop/common/v1/access_pb.js';
 import { PrincipalSchema, Role, TokenKind } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { Metadata } from '@grpc/grpc-js';
@@ -17,7 +21,7 @@ import {
   type GuardedHandlers,
   type PrincipalCallContext,
 } from '../../src/identity/index.js';
-import { fakeService } from './fake-service.js';
+import { fakeService } from '../../src/testing/fake-service.js';
 
 const handler = async () => ({});
 type Call = (request: never, context: CallContext) => Promise<unknown>;
@@ -27,6 +31,7 @@ function contextWith(entries: Record<string, string>): CallContext {
   for (const [key, value] of Object.entries(entries)) metadata.set(key, value);
   return {
     requestId: 'r',
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     logger: undefined as never,
     signal: new AbortController().signal,
     deadline: undefined,
@@ -118,19 +123,21 @@ describe('guardService', async () => {
       { principals, registry },
     );
     const call = guarded.createPersonalAccessToken as unknown as Call;
-    await expect(call({} as never, contextWith({}))).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(call({} as never, contextWith({ [principalAssertionHeader]: 'not.a.jws' }))).rejects.toMatchObject({ code: 'unauthenticated' });
+    // A request that keeps its proto's rules: the gate validates it before the scope check.
+    const request = create(CreatePersonalAccessTokenRequestSchema, { name: 'ci', scopes: ['tokens:read'] }) as never;
+    await expect(call(request, contextWith({}))).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(call(request, contextWith({ [principalAssertionHeader]: 'not.a.jws' }))).rejects.toMatchObject({ code: 'unauthenticated' });
     const asViewer = contextWith({ [principalAssertionHeader]: await signer.sign(principal(['tokens:read'])) });
-    await expect(call({} as never, asViewer)).rejects.toMatchObject({ code: 'insufficient_scope' });
+    await expect(call(request, asViewer)).rejects.toMatchObject({ code: 'insufficient_scope' });
     expect(seen).toHaveLength(0);
-    await call({} as never, contextWith({ [principalAssertionHeader]: await signer.sign(principal(['tokens:read', 'tokens:write'])) }));
+    await call(request, contextWith({ [principalAssertionHeader]: await signer.sign(principal(['tokens:read', 'tokens:write'])) }));
     expect(seen[0]?.principal.scopes).toContain('tokens:write');
 
-    expect(await counter(registry, 'causeloop_authentications_total', { result: 'missing', token_kind: 'none' })).toBe(1);
-    expect(await counter(registry, 'causeloop_authentications_total', { result: 'invalid', token_kind: 'assertion' })).toBe(1);
-    expect(await counter(registry, 'causeloop_authentications_total', { result: 'ok', token_kind: 'assertion' })).toBe(2);
-    expect(await counter(registry, 'causeloop_calls_denied_total', { reason: 'unauthenticated' })).toBe(2);
-    expect(await counter(registry, 'causeloop_calls_denied_total', { reason: 'insufficient_scope' })).toBe(1);
+    expect(await counter(registry, 'causeloop_auth_authentications_total', { site: 'gate', kind: 'none', outcome: 'missing' })).toBe(1);
+    expect(await counter(registry, 'causeloop_auth_authentications_total', { site: 'gate', kind: 'assertion', outcome: 'invalid' })).toBe(1);
+    expect(await counter(registry, 'causeloop_auth_authentications_total', { site: 'gate', kind: 'assertion', outcome: 'ok' })).toBe(2);
+    expect(await counter(registry, 'causeloop_auth_calls_denied_total', { reason: 'unauthenticated' })).toBe(2);
+    expect(await counter(registry, 'causeloop_auth_calls_denied_total', { reason: 'insufficient_scope' })).toBe(1);
   });
 
   it('refuses every workspace credential on an internal RPC before its handler, and lets a bare service call through', async () => {
@@ -142,6 +149,7 @@ describe('guardService', async () => {
       { principals, registry },
     );
     const call = guarded.authenticate as unknown as Call;
+    const request = create(AuthenticateRequestSchema) as never;
     const assertion = await signer.sign(principal(['tokens:read']));
     const customerCredentials = [
       { [principalAssertionHeader]: assertion },
@@ -151,12 +159,12 @@ describe('guardService', async () => {
       { authorization: 'bearer   clp_sa_lowercase-scheme' },
     ];
     for (const entries of customerCredentials) {
-      await expect(call({} as never, contextWith(entries)), JSON.stringify(entries)).rejects.toMatchObject({ code: 'permission_denied' });
+      await expect(call(request, contextWith(entries)), JSON.stringify(entries)).rejects.toMatchObject({ code: 'permission_denied' });
     }
     expect(ran).toBe(0);
-    expect(await counter(registry, 'causeloop_calls_denied_total', { reason: 'internal_only' })).toBe(customerCredentials.length);
-    await call({} as never, contextWith({}));
-    await call({} as never, contextWith({ authorization: 'Bearer clp_op_operator' }));
+    expect(await counter(registry, 'causeloop_auth_calls_denied_total', { reason: 'internal_only' })).toBe(customerCredentials.length);
+    await call(request, contextWith({}));
+    await call(request, contextWith({ authorization: 'Bearer clp_op_operator' }));
     expect(ran).toBe(2);
   });
 
@@ -164,6 +172,6 @@ describe('guardService', async () => {
     const registry = new Registry();
     guardService(AuthService, asDeclared, { principals, registry });
     expect(() => guardService(AuthService, asDeclared, { principals, registry })).not.toThrow();
-    expect(registry.getSingleMetric('causeloop_authentications_total')).toBeDefined();
+    expect(registry.getSingleMetric('causeloop_auth_authentications_total')).toBeDefined();
   });
 });

@@ -9,7 +9,7 @@ import {
   generateAssertionKeyPair,
   type AssertionKeyPair,
 } from '../../src/identity/index.js';
-import { decodePart, unsecuredToken, withTamperedPayload, withTruncatedSignature } from './jwt-tamper.js';
+import { decodePart, unsecuredToken, withTamperedPayload, withTruncatedSignature } from '../../src/testing/jwt-tamper.js';
 
 const invalid = { code: 'unauthenticated', message: 'invalid principal assertion' };
 const credentialExpiresAtMs = Date.now() + 3_600_000;

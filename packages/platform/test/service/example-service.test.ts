@@ -70,7 +70,7 @@ describe('a service built on the platform, as a real process', () => {
 
     const metrics = await (await fetch(`${running.opsUrl}/metrics`)).text();
     expect(metrics).toMatch(
-      /causeloop_grpc_server_requests_total\{[^}]*method="Echo"[^}]*code="OK"[^}]*\} 1/,
+      /causeloop_grpc_server_requests_total\{[^}]*grpc_method="Echo"[^}]*grpc_code="OK"[^}]*\} 1/,
     );
   });
 

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { fromBinary, type Message } from '@bufbuild/protobuf';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import type { Logger } from '@causeloop/platform/log';
-import { Counter, type Registry } from '@causeloop/platform/metrics';
+import { metric, metricCatalogue, type Registry } from '@causeloop/platform/metrics';
 import { withTenant } from '@causeloop/platform/db';
 import { CauseloopError } from '@causeloop/platform/errors';
 import {
@@ -49,7 +49,6 @@ export interface IdempotentRequests {
 }
 
 const replayedHeader = 'idempotency-replayed';
-export const idempotentReplaysMetricName = 'causeloop_gateway_idempotent_replays_total';
 
 interface HeldClaim extends SealedResponseContext {
   readonly fingerprint: Buffer;
@@ -66,11 +65,7 @@ const claims = new WeakMap<FastifyRequest, HeldClaim>();
  * stored: the claim is released and the next retry runs afresh.
  */
 export function registerIdempotency(app: FastifyInstance, options: IdempotencyOptions): IdempotentRequests {
-  const replays = new Counter({
-    name: idempotentReplaysMetricName,
-    help: 'Answers replayed for a repeated Idempotency-Key',
-    registers: [options.registry],
-  });
+  const replays = metric(options.registry, metricCatalogue.gateway.idempotentReplays);
 
   // onSend sees the final status and serialized body of every answer, errors included.
   app.addHook('onSend', async (request, reply, payload) => {

@@ -1,21 +1,31 @@
-import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
+import type { DescMessage, DescService } from '@bufbuild/protobuf';
 import type { RoutedRpc } from '../routes/http-rules.js';
+import { createSharedComponents, problemSchema, takesIdempotencyKey } from './shared-components.js';
+import { createSchemaComponents, type JsonSchema, type ObjectSchema } from './message-schemas.js';
+import { operationText, proseOf } from './proto-text.js';
 
-export type JsonSchema = Readonly<Record<string, unknown>>;
+export type { JsonSchema } from './message-schemas.js';
 
 export interface OpenApiDocument {
   readonly openapi: '3.1.0';
-  readonly info: { readonly title: string; readonly version: string };
+  readonly info: OpenApiInfo;
+  readonly servers: readonly { readonly url: string; readonly description: string }[];
+  readonly tags: readonly { readonly name: string; readonly description?: string }[];
   readonly paths: Readonly<Record<string, Readonly<Record<string, OpenApiOperation>>>>;
-  readonly components: {
-    readonly schemas: Readonly<Record<string, JsonSchema>>;
-    readonly securitySchemes: Readonly<Record<string, JsonSchema>>;
-  };
+  readonly components: Readonly<Record<'schemas' | 'responses' | 'parameters' | 'headers' | 'securitySchemes', Readonly<Record<string, JsonSchema>>>>;
+}
+
+export interface OpenApiInfo {
+  readonly title: string;
+  readonly version: string;
+  readonly description: string;
+  readonly license: { readonly name: string; readonly identifier: string };
 }
 
 export interface OpenApiOperation {
   readonly operationId: string;
   readonly summary: string;
+  readonly description?: string;
   readonly tags: readonly string[];
   readonly parameters: readonly JsonSchema[];
   readonly requestBody?: JsonSchema;
@@ -24,85 +34,74 @@ export interface OpenApiOperation {
   readonly 'x-required-scope'?: string;
 }
 
+export interface OpenApiOptions {
+  /** `info.version`; the gateway package's version unless given. */
+  readonly version?: string | undefined;
+}
+
 const pageRequestTypeName = 'causeloop.common.v1.PageRequest';
+const defaultVersion = '0.1.0';
 
-/** Well-known types travel as their proto JSON forms, not as objects. */
-const wellKnown: Readonly<Record<string, JsonSchema>> = {
-  'google.protobuf.Timestamp': { type: 'string', format: 'date-time' },
-  'google.protobuf.Duration': { type: 'string', pattern: '^-?\\d+(\\.\\d+)?s$' },
-  'google.protobuf.Empty': { type: 'object', additionalProperties: false },
-  'google.protobuf.Struct': { type: 'object' },
-  'google.protobuf.Value': {},
-};
+const description = `Causeloop's HTTP API, built from the RPCs' HTTP rules in the protos: every operation here is one RPC of a backend service, and field names are the protos' snake_case names.
 
-const problemSchema: JsonSchema = {
-  type: 'object',
-  description: 'RFC 9457 problem details',
-  required: ['type', 'title', 'status', 'detail', 'code', 'trace_id'],
-  properties: {
-    type: { type: 'string', format: 'uri' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    code: { type: 'string', description: 'stable snake_case error code' },
-    trace_id: { type: 'string' },
-    violations: {
-      type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, description: { type: 'string' } } },
-    },
-  },
-};
+- **Authentication**: \`Authorization: Bearer <token>\` with an access token from \`POST /v1/auth/exchange\`, a personal access token (\`clp_pat_…\`) or a service-account token (\`clp_sa_…\`). Each operation names the scope it needs.
+- **Errors** are RFC 9457 \`application/problem+json\` with a stable \`code\` and a \`trace_id\`; a request that does not match its schema gets 400 with every offending field in \`violations\`.
+- **Lists** take \`limit\` (1–100, default 25) and \`cursor\`, and answer \`{ "data": [...], "page": { "next_cursor", "has_more" } }\`.
+- **Rate limits**: answers carry \`RateLimit\` and \`RateLimit-Policy\`; a 429 carries \`Retry-After\`.
+- **Retries**: send an \`Idempotency-Key\` with a POST or PATCH to make retrying it safe.`;
 
 /**
  * The OpenAPI 3.1 document of exactly the routes the router serves, built from the same
- * `RoutedRpc` list, so the two cannot drift. Field names are the proto (snake_case) names
- * the JSON mapping uses.
+ * `RoutedRpc` list, so the two cannot drift. Summaries, descriptions and tags come from the
+ * proto comments; errors, headers and parameters shared by operations are components.
  */
-export function buildOpenApi(routes: readonly RoutedRpc[], info: { title: string; version: string }): OpenApiDocument {
-  const schemas: Record<string, JsonSchema> = { Problem: problemSchema };
-  const refTo = (message: DescMessage): JsonSchema => {
-    const known = wellKnown[message.typeName];
-    if (known !== undefined) return known;
-    if (!(message.typeName in schemas)) {
-      schemas[message.typeName] = {}; // placeholder first: messages may be recursive
-      schemas[message.typeName] = messageSchema(message, [], refTo);
-    }
-    return { $ref: `#/components/schemas/${message.typeName}` };
-  };
-
+export function buildOpenApi(routes: readonly RoutedRpc[], options: OpenApiOptions): OpenApiDocument {
+  const messages = createSchemaComponents();
+  const shared = createSharedComponents();
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
+  const services = new Map<string, DescService>();
+  const operationIds = new Map<string, string>();
+
   for (const route of routes) {
-    const input = route.method.input;
+    services.set(route.service.typeName, route.service);
+    const operationId = route.method.localName;
+    const rpcName = `${route.service.typeName}.${route.method.name}`;
+    const clash = operationIds.get(operationId);
+    // Renaming an operation id later would break every generated client: refuse instead.
+    if (clash !== undefined) throw new Error(`${rpcName} and ${clash} would share the operation id ${operationId}: rename one RPC`);
+    operationIds.set(operationId, rpcName);
+
+    const input = messages.schemaOf(route.method.input);
     const pathNames = route.pathFields.map((f) => f.name);
-    const parameters: JsonSchema[] = route.pathFields.map((field) => ({
-      name: field.name,
-      in: 'path',
-      required: true,
-      schema: fieldSchema(field, refTo),
-    }));
-    if (route.body === undefined) parameters.push(...queryParameters(input, pathNames, refTo));
-    else if (route.body !== '*') parameters.push(...queryParameters(input, [...pathNames, route.body.name], refTo));
+    const parameters: JsonSchema[] = route.pathFields.map((field) => parameter(field.name, 'path', input, true));
+    if (route.body === undefined) parameters.push(...queryParameters(route.method.input, input, pathNames, messages.schemaOf));
+    else if (route.body !== '*') {
+      parameters.push(...queryParameters(route.method.input, input, [...pathNames, route.body.name], messages.schemaOf));
+    }
+    if (takesIdempotencyKey(route)) parameters.push(shared.idempotencyKey());
 
     let requestBody: JsonSchema | undefined;
     if (route.body === '*') {
-      const schema = pathNames.length === 0 ? refTo(input) : messageSchema(input, pathNames, refTo);
+      const schema = pathNames.length === 0 ? messages.refTo(route.method.input) : messages.schemaOf(route.method.input, pathNames);
       requestBody = { required: true, content: { 'application/json': { schema } } };
     } else if (route.body !== undefined) {
-      requestBody = { required: true, content: { 'application/json': { schema: fieldSchema(route.body, refTo) } } };
+      const required = input.required?.includes(route.body.name) ?? false;
+      requestBody = { required, content: { 'application/json': { schema: property(input, route.body.name) } } };
     }
 
     const operation: OpenApiOperation = {
-      operationId: `${route.service.name}_${route.method.name}`,
-      summary: `${route.service.name}.${route.method.name}`,
+      operationId,
+      ...operationText(route.method),
       tags: [route.service.name],
       parameters,
       ...(requestBody === undefined ? {} : { requestBody }),
       responses: {
-        '200': { description: 'OK', content: { 'application/json': { schema: refTo(route.method.output) } } },
-        default: {
-          description: 'Error',
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        '200': {
+          description: 'OK',
+          headers: shared.successHeaders(route),
+          content: { 'application/json': { schema: messages.refTo(route.method.output) } },
         },
+        ...shared.errorResponses(route, parameters.length > 0 || requestBody !== undefined),
       },
       // Scopes as role names of a bearer scheme are allowed by OpenAPI 3.1; public routes say so explicitly.
       security: route.scope === undefined ? [] : [{ bearer: [route.scope] }],
@@ -111,89 +110,71 @@ export function buildOpenApi(routes: readonly RoutedRpc[], info: { title: string
     const path = (paths[route.pathTemplate] ??= {});
     path[route.httpMethod.toLowerCase()] = operation;
   }
+
   return {
     openapi: '3.1.0',
-    info,
+    info: {
+      title: 'Causeloop API',
+      version: options.version ?? defaultVersion,
+      description,
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: '/', description: 'The gateway serving this document' }],
+    tags: [...services.values()].map((service) => {
+      const text = proseOf(service);
+      return text === undefined ? { name: service.name } : { name: service.name, description: text };
+    }),
     paths,
     components: {
-      schemas,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Causeloop access token, clp_pat_… or clp_sa_…' } },
+      schemas: { ...messages.referencedFrom(paths), Problem: problemSchema },
+      responses: shared.used.responses,
+      parameters: shared.used.parameters,
+      headers: shared.used.headers,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A Causeloop access token, or a clp_pat_… or clp_sa_… token.' },
+      },
     },
   };
 }
 
-function messageSchema(message: DescMessage, omit: readonly string[], refTo: (m: DescMessage) => JsonSchema): JsonSchema {
-  const properties: Record<string, JsonSchema> = {};
-  for (const field of message.fields) {
-    if (!omit.includes(field.name)) properties[field.name] = fieldSchema(field, refTo);
-  }
-  return { type: 'object', additionalProperties: false, properties };
-}
-
-/** Query parameters of a body-less route: scalar fields, and `limit`/`cursor` for a `page` field (DESIGN §7). */
-function queryParameters(message: DescMessage, omit: readonly string[], refTo: (m: DescMessage) => JsonSchema): JsonSchema[] {
+/**
+ * Query parameters of the fields a route does not take from its path or body: scalar
+ * fields by name, fields of a nested message as `field.name`, and `limit`/`cursor` for a
+ * `page` field (DESIGN §7).
+ */
+function queryParameters(
+  message: DescMessage,
+  schema: ObjectSchema,
+  omit: readonly string[],
+  schemaOf: (message: DescMessage) => ObjectSchema,
+): JsonSchema[] {
   const parameters: JsonSchema[] = [];
   for (const field of message.fields) {
     if (omit.includes(field.name)) continue;
     if (field.fieldKind === 'message') {
+      const nested = schemaOf(field.message);
       const prefix = field.message.typeName === pageRequestTypeName ? '' : `${field.name}.`;
-      for (const nested of field.message.fields) {
-        if (nested.fieldKind === 'scalar' || nested.fieldKind === 'enum') {
-          parameters.push({ name: `${prefix}${nested.name}`, in: 'query', required: false, schema: fieldSchema(nested, refTo) });
+      for (const inner of field.message.fields) {
+        if (inner.fieldKind === 'scalar' || inner.fieldKind === 'enum') {
+          parameters.push({ ...parameter(inner.name, 'query', nested, false), name: `${prefix}${inner.name}` });
         }
       }
     } else if (field.fieldKind !== 'map') {
-      parameters.push({ name: field.name, in: 'query', required: false, schema: fieldSchema(field, refTo) });
+      parameters.push(parameter(field.name, 'query', schema, false));
     }
   }
   return parameters;
 }
 
-function fieldSchema(field: DescField, refTo: (m: DescMessage) => JsonSchema): JsonSchema {
-  switch (field.fieldKind) {
-    case 'scalar':
-      return scalarSchema(field.scalar);
-    case 'enum':
-      return enumSchema(field.enum);
-    case 'message':
-      return refTo(field.message);
-    case 'list': {
-      const items =
-        field.listKind === 'scalar' ? scalarSchema(field.scalar) : field.listKind === 'enum' ? enumSchema(field.enum) : refTo(field.message);
-      return { type: 'array', items };
-    }
-    case 'map': {
-      const values =
-        field.mapKind === 'scalar' ? scalarSchema(field.scalar) : field.mapKind === 'enum' ? enumSchema(field.enum) : refTo(field.message);
-      return { type: 'object', additionalProperties: values };
-    }
-  }
+/** A parameter for one property of a message schema; the property's description moves up to the parameter. */
+function parameter(name: string, location: 'path' | 'query', schema: ObjectSchema, alwaysRequired: boolean): JsonSchema {
+  const { description: text, ...propertySchema } = property(schema, name);
+  const required = alwaysRequired || (schema.required?.includes(name) ?? false);
+  return { name, in: location, required, ...(typeof text === 'string' ? { description: text } : {}), schema: propertySchema };
 }
 
-function enumSchema(descEnum: DescEnum): JsonSchema {
-  return { type: 'string', enum: descEnum.values.map((v) => v.name) };
-}
-
-function scalarSchema(scalar: ScalarType): JsonSchema {
-  switch (scalar) {
-    case ScalarType.BOOL:
-      return { type: 'boolean' };
-    case ScalarType.STRING:
-      return { type: 'string' };
-    case ScalarType.BYTES:
-      return { type: 'string', contentEncoding: 'base64' };
-    case ScalarType.DOUBLE:
-    case ScalarType.FLOAT:
-      return { type: 'number' };
-    case ScalarType.INT32:
-    case ScalarType.SINT32:
-    case ScalarType.SFIXED32:
-      return { type: 'integer', format: 'int32' };
-    case ScalarType.UINT32:
-    case ScalarType.FIXED32:
-      return { type: 'integer', format: 'int32', minimum: 0 };
-    default:
-      // 64-bit integers are strings in proto JSON (they do not fit a JavaScript number).
-      return { type: 'string', format: 'int64', pattern: '^-?\\d+$' };
-  }
+function property(schema: ObjectSchema, name: string): JsonSchema {
+  const found = schema.properties[name];
+  if (found === undefined) throw new Error(`the schema has no property ${name}`);
+  return found;
 }

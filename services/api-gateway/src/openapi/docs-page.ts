@@ -1,30 +1,69 @@
-import type { OpenApiDocument } from './build-openapi.js';
+import { createHash } from 'node:crypto';
+import scalarApiReference from '@scalar/fastify-api-reference';
+import type { FastifyInstance } from 'fastify';
 
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+export interface DocsPageOptions {
+  /** Where the page finds the document, e.g. `/openapi.json`. */
+  readonly documentUrl: string;
+  readonly title: string;
+}
+
+/** The page is `/docs/`; `/docs` redirects there (its script is loaded relative to it). */
+export const docsPath = '/docs';
+
+const inlineScript = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g;
 
 /**
- * A static page listing the operations, rendered once at start: no script, no CDN, so it
- * works offline and under a strict Content-Security-Policy. `/openapi.json` is the real thing.
+ * The Content-Security-Policy of the docs routes. Scripts only from the gateway and the
+ * page's own inline start-up script, by hash; requests only to the gateway ("Try it" calls
+ * the API on this origin). Styles need 'unsafe-inline': the renderer injects its stylesheet
+ * from script and sets style attributes, which hashes cannot cover; no script can be
+ * injected that way.
  */
-export function renderDocsPage(document: OpenApiDocument): string {
-  const rows: string[] = [];
-  for (const [path, operations] of Object.entries(document.paths)) {
-    for (const [method, operation] of Object.entries(operations)) {
-      const scope = operation['x-required-scope'] ?? 'public';
-      rows.push(
-        `<tr><td><code>${escape(method.toUpperCase())}</code></td><td><code>${escape(path)}</code></td>` +
-          `<td>${escape(operation.summary)}</td><td><code>${escape(scope)}</code></td></tr>`,
-      );
-    }
-  }
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(document.info.title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style>
-</head><body><h1>${escape(document.info.title)}</h1>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escape(document.openapi)}). Errors are <code>application/problem+json</code>.</p>
-<table><thead><tr><th>method</th><th>path</th><th>RPC</th><th>scope</th></tr></thead><tbody>
-${rows.join('\n')}
-</tbody></table></body></html>
-`;
+export function docsContentSecurityPolicy(html: string): string {
+  const hashes = [...html.matchAll(inlineScript)].map(([, body]) => `'sha256-${createHash('sha256').update(body ?? '').digest('base64')}'`);
+  return [
+    "default-src 'none'",
+    ["script-src 'self'", ...hashes].join(' '),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * `/docs`: Scalar's API reference, its script served by the gateway from the npm package
+ * (nothing from a CDN), reading the document at `documentUrl`. Registered in its own
+ * encapsulated context so its CSP hook sees only these routes; it loads when the app is
+ * made ready, where a failure surfaces.
+ */
+export function registerDocsPage(app: FastifyInstance, options: DocsPageOptions): void {
+  app.register(async (docs) => {
+    docs.addHook('onSend', async (_request, reply, payload) => {
+      const isPage = String(reply.getHeader('content-type') ?? '').startsWith('text/html') && typeof payload === 'string';
+      reply.header('content-security-policy', docsContentSecurityPolicy(isPage ? payload : ''));
+      return payload;
+    });
+    await docs.register(scalarApiReference, {
+      routePrefix: docsPath,
+      configuration: {
+        url: options.documentUrl,
+        pageTitle: options.title,
+        // Everything that would reach Scalar's servers is off: fonts, telemetry, the AI agent
+        // and MCP helpers, the developer toolbar.
+        withDefaultFonts: false,
+        telemetry: false,
+        agent: { disabled: true },
+        mcp: { disabled: true },
+        showDeveloperTools: 'never',
+        // A small API: every operation listed in the sidebar from the start.
+        defaultOpenAllTags: true,
+        documentDownloadType: 'json',
+      },
+    });
+  });
 }

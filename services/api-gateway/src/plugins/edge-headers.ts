@@ -1,12 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { resolveTraceId, traceparentHeader } from '@causeloop/platform/tracing';
 import '../request-context.js';
 
 // Same rule as the platform's gRPC side: a caller-chosen id lands in every log line and is
 // forwarded downstream, so only short, plain ids are taken; anything else is replaced.
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
-const traceparent = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** fastify's `genReqId`: the client's `X-Request-Id` when well-formed, else a new UUID. */
 export function requestIdFor(request: IncomingMessage): string {
@@ -14,10 +14,9 @@ export function requestIdFor(request: IncomingMessage): string {
   return typeof given === 'string' && acceptableRequestId.test(given) ? given : randomUUID();
 }
 
+/** The request's trace: the HTTP span's when tracing runs, else the client's `traceparent`, else a new one. */
 export function traceIdFor(request: IncomingMessage): string {
-  const header = request.headers.traceparent;
-  const given = typeof header === 'string' ? traceparent.exec(header.trim())?.[1] : undefined;
-  return given !== undefined && !/^0+$/.test(given) ? given : randomBytes(16).toString('hex');
+  return resolveTraceId(request.headers[traceparentHeader]);
 }
 
 /**

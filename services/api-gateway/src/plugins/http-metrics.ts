@@ -1,10 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Histogram, type Registry } from '@causeloop/platform/metrics';
-
-export const httpDurationMetricName = 'http_server_request_duration_seconds';
-
-// From a cached authentication and one gRPC hop (milliseconds) to a backend deadline.
-const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+import { metric, metricCatalogue, type Registry } from '@causeloop/platform/metrics';
 
 /**
  * Request durations by method, route template and status (DESIGN §8). Labels stay bounded:
@@ -12,13 +7,7 @@ const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * sent, and requests matching no route share one `unmatched` value.
  */
 export function registerHttpMetrics(app: FastifyInstance, registry: Registry): void {
-  const duration = new Histogram({
-    name: httpDurationMetricName,
-    help: 'Time from receiving an HTTP request to sending its answer.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: durationBuckets,
-    registers: [registry],
-  });
+  const duration = metric(registry, metricCatalogue.http.serverDuration);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const method = route === 'unmatched' ? 'other' : request.method;

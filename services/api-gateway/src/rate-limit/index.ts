@@ -17,7 +17,6 @@ export {
 } from './rate-limit-headers.js';
 export {
   createRedisRateLimiter,
-  rateLimitBackendErrorsMetricName,
   redisKey,
   type RedisFailureMode,
   type RedisRateLimiter,
@@ -25,7 +24,6 @@ export {
 } from './redis-rate-limiter.js';
 export {
   limitPrincipal,
-  rateLimitedMetricName,
   registerRateLimit,
   type RateLimitOptions,
   type RateLimitProblem,

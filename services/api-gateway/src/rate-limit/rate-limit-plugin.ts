@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, type Registry } from '@causeloop/platform/metrics';
+import { metric, metricCatalogue, type Counter, type Registry } from '@causeloop/platform/metrics';
 import { CauseloopError, errorCatalogue } from '@causeloop/platform/errors';
 import { createClientAddressResolver, type ClientAddressResolver } from './client-address.js';
 import type { RateLimiter } from './gcra.js';
@@ -51,8 +51,6 @@ interface RateLimitState {
   readonly rateLimited: Counter<'policy'>;
   readonly sendProblem: NonNullable<RateLimitOptions['sendProblem']>;
 }
-
-export const rateLimitedMetricName = 'causeloop_gateway_rate_limited_total';
 
 // Weakly keyed by request, so `limitPrincipal` finds the options of the app that saw the
 // request without a request decorator or anything outliving the request.
@@ -138,28 +136,13 @@ function resolveState(options: RateLimitOptions): RateLimitState {
     principalPolicy,
     routePolicies,
     resolveClientAddress: options.resolveClientAddress ?? createClientAddressResolver({ trustedProxies: [] }),
-    rateLimited: rateLimitedCounter(options.registry),
+    rateLimited: metric(options.registry, metricCatalogue.gateway.rateLimited),
     sendProblem: options.sendProblem ?? sendProblemJson,
   };
 }
 
 function sendProblemJson(_request: FastifyRequest, reply: FastifyReply, problem: RateLimitProblem): void {
   reply.type('application/problem+json').send(JSON.stringify(problem));
-}
-
-function rateLimitedCounter(registry: Registry): Counter<'policy'> {
-  // Two gateway apps in one test process may share a registry.
-  const existing = registry.getSingleMetric(rateLimitedMetricName);
-  if (existing !== undefined) {
-    if (!(existing instanceof Counter)) throw new Error(`metric ${rateLimitedMetricName} is registered with another type`);
-    return existing as Counter<'policy'>;
-  }
-  return new Counter({
-    name: rateLimitedMetricName,
-    help: 'Requests answered 429 by the gateway, by rate-limit policy.',
-    labelNames: ['policy'],
-    registers: [registry],
-  });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '@causeloop/platform/log';
-import { Counter, type Registry } from '@causeloop/platform/metrics';
+import { metric, metricCatalogue, type Registry } from '@causeloop/platform/metrics';
 import { CauseloopError } from '@causeloop/platform/errors';
 import { createMemoryRateLimiter, type RateLimitDecision, type RateLimiter } from './gcra.js';
 import { assertValidPolicy, type RateLimitPolicy } from './policy.js';
@@ -31,8 +31,6 @@ export interface RedisRateLimiter extends RateLimiter {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-export const rateLimitBackendErrorsMetricName = 'causeloop_gateway_rate_limit_backend_errors_total';
 
 // The memory limiter's GCRA, step for step, so both answer alike (see gcra.ts for why
 // each line is what it is). The clock is Redis's own TIME, so replicas' clocks never
@@ -83,7 +81,7 @@ const hashedKeyPrefix = 'sha256:';
  */
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   const fallback = options.fallback ?? createMemoryRateLimiter();
-  const backendErrors = backendErrorsCounter(options.registry);
+  const backendErrors = metric(options.registry, metricCatalogue.gateway.rateLimitBackendErrors);
   const warn = createThrottledWarning(options.logger, options.errorLogIntervalMs ?? defaultErrorLogIntervalMs);
   const redis = new Redis(options.url, {
     connectTimeout: 1_000,
@@ -175,19 +173,4 @@ function createThrottledWarning(logger: Logger, intervalMs: number): (error: unk
 /** Only the error's name and message: ioredis errors can carry the command's arguments. */
 function describeError(error: unknown): { name: string; message: string } {
   return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
-}
-
-function backendErrorsCounter(registry: Registry): Counter<'failure'> {
-  // Two gateway apps in one test process may share a registry.
-  const existing = registry.getSingleMetric(rateLimitBackendErrorsMetricName);
-  if (existing !== undefined) {
-    if (!(existing instanceof Counter)) throw new Error(`metric ${rateLimitBackendErrorsMetricName} is registered with another type`);
-    return existing as Counter<'failure'>;
-  }
-  return new Counter({
-    name: rateLimitBackendErrorsMetricName,
-    help: 'Rate-limit decisions Redis failed to make, by the failure mode that answered instead.',
-    labelNames: ['failure'],
-    registers: [registry],
-  });
 }

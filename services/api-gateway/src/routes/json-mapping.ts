@@ -1,49 +1,73 @@
-import {
-  fromJson,
-  ScalarType,
-  toJson,
-  type DescField,
-  type DescMessage,
-  type JsonObject,
-  type JsonValue,
-  type Message,
-} from '@bufbuild/protobuf';
+import { fromJson, toJson, type DescField, type DescMessage, type JsonObject, type JsonValue, type Message } from '@bufbuild/protobuf';
 import { CauseloopError } from '@causeloop/platform/errors';
 import type { RoutedRpc } from './http-rules.js';
 
-export type QueryValues = Readonly<Record<string, string | readonly string[] | undefined>>;
+/**
+ * Path parameters and query values as the route's schemas left them: validated, and
+ * converted from text to the fields' JSON types (`?limit=5` is the number 5, a repeated
+ * field's values a list).
+ */
+export type HttpValues = Readonly<Record<string, JsonValue | undefined>>;
 
-const pageRequestTypeName = 'causeloop.common.v1.PageRequest';
+/** Query parameter name → path of the request field it sets (`queryParameters` in route-schemas.ts). */
+export type QueryPaths = ReadonlyMap<string, readonly string[]>;
 
 /**
  * Builds the request message from path parameters, query string and JSON body, then
- * decodes it with protobuf's own JSON mapping, refusing unknown fields: a typo in a field
- * name is a 400, not a silently ignored option. Path parameters win over the body: the
- * URL is what was authorised and logged.
+ * decodes it with protobuf's own JSON mapping, refusing unknown fields. It runs after the
+ * route's schemas (`route-schemas.ts`) have validated each part, so what is left to refuse
+ * here is only what proto JSON itself rejects. Path parameters win over the body: the URL
+ * is what was authorised and logged.
  */
 export function requestFromHttp(
   route: RoutedRpc,
-  input: { params: Readonly<Record<string, string>>; query: QueryValues; body: unknown },
+  input: { params: HttpValues; query: HttpValues; body: unknown; queryPaths: QueryPaths },
 ): Message {
   const json = bodyJson(route, input.body);
-  const queryKeys = Object.keys(input.query);
-  if (route.body === '*' && queryKeys.length > 0) {
-    throw invalid(`this route takes its fields in the JSON body, not the query string (got ${queryKeys.join(', ')})`);
-  }
-  for (const key of queryKeys) {
-    const value = input.query[key];
-    if (value === undefined) continue;
-    setFieldPath(json, route.method.input, queryPath(route.method.input, key), value);
+  for (const [name, value] of Object.entries(input.query)) {
+    const path = input.queryPaths.get(name);
+    if (path === undefined) throw invalid(`unknown query parameter "${name}"`);
+    if (value !== undefined) setPath(json, path, value);
   }
   for (const field of route.pathFields) {
     const value = input.params[field.name];
-    if (value !== undefined) json[field.name] = scalarFromText(field, value);
+    if (value !== undefined) json[field.name] = value;
   }
   try {
     return fromJson(route.method.input, json, { ignoreUnknownFields: false });
   } catch (error) {
     throw invalid(error instanceof Error ? error.message : 'the request does not match its schema');
   }
+}
+
+/**
+ * A body with proto JSON's lowerCamel names (`subjectToken`, which proto JSON parsers
+ * accept too) renamed to the proto field names the route schemas are written in, through
+ * the message's own fields and nested messages. Map keys and free-form values are data and
+ * stay as sent; a name sent both ways keeps both, so the schema names the duplicate.
+ */
+export function withProtoFieldNames(route: RoutedRpc, body: unknown): unknown {
+  if (route.body === undefined) return body;
+  return route.body === '*' ? messageWithProtoNames(route.method.input, body) : valueWithProtoNames(route.body, body);
+}
+
+function messageWithProtoNames(schema: DescMessage, json: unknown): unknown {
+  if (!isJsonObject(json) || schema.file.name.startsWith('google/protobuf/')) return json;
+  const renamed: JsonObject = {};
+  for (const [key, value] of Object.entries(json)) {
+    const byJsonName = schema.fields.find((f) => f.jsonName === key && f.name !== key && !Object.hasOwn(json, f.name));
+    const field = byJsonName ?? schema.fields.find((f) => f.name === key);
+    renamed[field?.name ?? key] = field === undefined || value === undefined ? value : (valueWithProtoNames(field, value) as JsonValue);
+  }
+  return renamed;
+}
+
+function valueWithProtoNames(field: DescField, value: unknown): unknown {
+  if (field.fieldKind === 'message') return messageWithProtoNames(field.message, value);
+  if (field.fieldKind === 'list' && field.listKind === 'message' && Array.isArray(value)) {
+    return value.map((item) => messageWithProtoNames(field.message, item));
+  }
+  return value;
 }
 
 /** Snake_case JSON, with implicit defaults written out so `has_more: false` and `data: []` are visible. */
@@ -56,73 +80,23 @@ function bodyJson(route: RoutedRpc, body: unknown): JsonObject {
     if (body !== undefined && body !== null) throw invalid('this route takes no request body');
     return {};
   }
-  if (route.body === '*') {
-    if (body === undefined || body === null) return {};
-    if (!isJsonObject(body)) throw invalid('the request body must be a JSON object');
-    return { ...body };
-  }
+  // The body schema has made it a JSON object (an absent body reads as {}).
+  if (route.body === '*') return { ...(body as JsonObject) };
   return body === undefined ? {} : { [route.body.name]: body as JsonValue };
 }
 
-/**
- * `a.b` addresses a nested field (grpc-gateway's convention). DESIGN §7's list parameters
- * `?limit=` and `?cursor=` are shorthands for the request's `page` field.
- */
-function queryPath(schema: DescMessage, key: string): string[] {
-  const page = schema.fields.find((f) => f.name === 'page');
-  const isPageShorthand =
-    (key === 'limit' || key === 'cursor') &&
-    findField(schema, key) === undefined &&
-    page?.fieldKind === 'message' &&
-    page.message.typeName === pageRequestTypeName;
-  return isPageShorthand ? ['page', key] : key.split('.');
-}
-
-function setFieldPath(json: JsonObject, schema: DescMessage, path: readonly string[], value: string | readonly string[]): void {
+function setPath(json: JsonObject, path: readonly string[], value: JsonValue): void {
   let target = json;
-  let message = schema;
   for (const [index, name] of path.entries()) {
-    const field = findField(message, name);
-    if (field === undefined) throw invalid(`unknown query parameter "${path.join('.')}"`);
     if (index === path.length - 1) {
-      target[field.name] = queryValue(field, value, path.join('.'));
+      target[name] = value;
       return;
     }
-    if (field.fieldKind !== 'message') throw invalid(`query parameter "${path.join('.')}" does not name a field`);
-    const existing = target[field.name];
-    const next: JsonObject = isJsonObject(existing) ? { ...existing } : {};
-    target[field.name] = next;
+    const existing = target[name];
+    const next: JsonObject = isJsonObject(existing) ? existing : {};
+    target[name] = next;
     target = next;
-    message = field.message;
   }
-}
-
-function queryValue(field: DescField, value: string | readonly string[], name: string): JsonValue {
-  const values = typeof value === 'string' ? [value] : value;
-  if (field.fieldKind === 'list' && (field.listKind === 'scalar' || field.listKind === 'enum')) {
-    return values.map((v) => scalarFromText(field, v));
-  }
-  if (field.fieldKind !== 'scalar' && field.fieldKind !== 'enum') throw invalid(`query parameter "${name}" cannot be set from the query string`);
-  if (values.length !== 1) throw invalid(`query parameter "${name}" is given more than once`);
-  return scalarFromText(field, values[0] ?? '');
-}
-
-/**
- * Path and query values are text. Proto JSON already accepts numbers, 64-bit integers,
- * enums and bytes as strings; only booleans need converting.
- */
-function scalarFromText(field: DescField, text: string): JsonValue {
-  const isBool =
-    (field.fieldKind === 'scalar' && field.scalar === ScalarType.BOOL) ||
-    (field.fieldKind === 'list' && field.listKind === 'scalar' && field.scalar === ScalarType.BOOL);
-  if (!isBool) return text;
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw invalid(`"${field.name}" must be true or false`);
-}
-
-function findField(schema: DescMessage, name: string): DescField | undefined {
-  return schema.fields.find((f) => f.name === name || f.jsonName === name);
 }
 
 function isJsonObject(value: unknown): value is JsonObject {

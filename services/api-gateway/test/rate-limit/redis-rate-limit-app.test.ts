@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
+import { createMetricsRegistry, metricCatalogue, type Registry } from '@causeloop/platform/metrics';
 import { createLogger } from '@causeloop/platform/log';
 import {
   createTestDatabase,
@@ -17,7 +17,6 @@ import { buildApp } from '../../src/app.js';
 import type { FrontedService } from '../../src/fronted-service.js';
 import {
   createRedisRateLimiter,
-  rateLimitBackendErrorsMetricName,
   type RedisFailureMode,
   type RedisRateLimiter,
 } from '../../src/rate-limit/index.js';
@@ -107,7 +106,7 @@ describe.skipIf(skip)('a gateway whose Redis stops', () => {
     expect(await statuses(replica, 1)).toEqual([404]);
     await redis.stop();
     expect(await statuses(replica, 4)).toEqual([404, 404, 404, 429]);
-    const metric = await replica.registry.getSingleMetric(rateLimitBackendErrorsMetricName)?.get();
+    const metric = await replica.registry.getSingleMetric(metricCatalogue.gateway.rateLimitBackendErrors.name)?.get();
     expect(metric?.values.find((value) => value.labels['failure'] === 'open')?.value).toBe(4);
   });
 

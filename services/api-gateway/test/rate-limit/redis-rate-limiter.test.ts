@@ -1,4 +1,4 @@
-import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
+import { createMetricsRegistry, metricCatalogue, type Registry } from '@causeloop/platform/metrics';
 import { isCauseloopError } from '@causeloop/platform/errors';
 import { createLogger } from '@causeloop/platform/log';
 import { findFreePort, skipWithoutRedisServer, startRedisServer, type RedisServer } from '@causeloop/platform/testing';
@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMemoryRateLimiter,
   createRedisRateLimiter,
-  rateLimitBackendErrorsMetricName,
   redisKey,
   type RateLimitPolicy,
   type RedisRateLimiter,
@@ -43,7 +42,7 @@ async function connect(
 }
 
 async function backendErrors(registry: Registry, failure: string): Promise<number> {
-  const metric = await registry.getSingleMetric(rateLimitBackendErrorsMetricName)?.get();
+  const metric = await registry.getSingleMetric(metricCatalogue.gateway.rateLimitBackendErrors.name)?.get();
   return metric?.values.find((value) => value.labels['failure'] === failure)?.value ?? 0;
 }
 

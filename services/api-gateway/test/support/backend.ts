@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import type { FastifyInstance } from 'fastify';
-import { createPool, withTenant } from '@causeloop/platform/db';
 import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import {
   createAuthServiceAuthenticator,
@@ -12,6 +10,9 @@ import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import type { Pool } from 'pg';
 import {
   createTestDatabase,
+  seedMember,
+  seedUser,
+  seedWorkspace,
   startAuthProcess,
   type ServiceProcess,
   type TestDatabase,
@@ -47,14 +48,11 @@ export interface GatewayBackend {
  */
 export async function startGatewayBackend(): Promise<GatewayBackend> {
   const database = await createTestDatabase();
-  const workspaceId = uuidv7();
-  const owner = createPool({ connectionString: database.ownerUrl, applicationName: 'gateway-test-seed', max: 1 });
-  await withTenant(owner, workspaceId, (client) =>
-    client.query('insert into workspaces (id, name) values ($1, $2)', [workspaceId, 'Gateway test']),
-  );
+  const owner = database.pool({ applicationName: 'gateway-test-seed', max: 1, role: 'owner' });
+  const workspaceId = await seedWorkspace(owner, 'Gateway test');
   const auth = await startAuthProcess({ databaseUrl: database.appUrl });
   const authClient = createGrpcClient(AuthService, { address: auth.grpcAddress, defaultDeadlineMs: 5_000 });
-  const gatewayPool = createPool({ connectionString: database.appUrl, applicationName: 'gateway-test', max: 4 });
+  const gatewayPool = database.pool({ applicationName: 'gateway-test', max: 4 });
   const gateways: FastifyInstance[] = [];
   const calls: GatewayBackend['calls'] = [];
   const real = frontService(AuthService, authClient);
@@ -88,21 +86,13 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
       return app;
     },
     async seedMember(email, role) {
-      const userId = uuidv7();
-      await withTenant(owner, workspaceId, async (client) => {
-        await client.query('insert into users (id, email, email_verified) values ($1, $2, true)', [userId, email]);
-        await client.query('insert into workspace_members (workspace_id, user_id, role) values ($1, $2, $3)', [
-          workspaceId,
-          userId,
-          role,
-        ]);
-      });
+      await seedMember(owner, workspaceId, await seedUser(database, { email, verified: true }), role);
     },
     async servedCalls(method) {
       const text = await (await fetch(`${auth.opsUrl}/metrics`)).text();
       let total = 0;
       for (const line of text.split('\n')) {
-        if (line.startsWith('causeloop_grpc_server_requests_total{') && line.includes(`method="${method}"`)) {
+        if (line.startsWith('causeloop_grpc_server_requests_total{') && line.includes(`grpc_method="${method}"`)) {
           total += Number(line.slice(line.lastIndexOf(' ') + 1));
         }
       }
@@ -111,28 +101,11 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
     async close() {
       await Promise.all(gateways.map((app) => app.close()));
       authClient.close();
-      await gatewayPool.end();
       await auth.stop();
-      await owner.end();
       await database.drop();
     },
   };
 }
 
-/** Signs in through the gateway's own exchange route (development mode) and returns the access token. */
-export async function signIn(app: FastifyInstance, email: string): Promise<string> {
-  const response = await app.inject({ method: 'POST', url: '/v1/auth/exchange', payload: { subject_token: `dev:${email}` } });
-  if (response.statusCode !== 200) throw new Error(`exchange failed: ${response.statusCode} ${response.body}`);
-  return (response.json() as { access_token: string }).access_token;
-}
-
-export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
-
-function uuidv7(): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(Date.now(), 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+// The same sign-in and header every gateway and service test uses.
+export { bearer, signIn } from '@causeloop/platform/testing';

@@ -1,10 +1,10 @@
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
 import { withTenant } from '@causeloop/platform/db';
 import { CauseloopError, isCauseloopError } from '@causeloop/platform/errors';
-import type { IdentityClaims } from '@causeloop/platform/identity';
 import { canonicalUuid } from '@causeloop/platform/ids';
-import { appendAuditEntry } from '@causeloop/platform/audit';
 import { uuidv7 } from 'uuidv7';
-import { invalidCredentials, invalidField, noActiveMembership } from '../errors.js';
+import { invalidCredentials, noActiveMembership } from '../errors.js';
+import type { IdentityClaims } from '../identity-provider.js';
 import { countAuthentication } from '../metrics.js';
 import { insertRefreshToken, sessionTokens, type SessionSubject } from '../session.js';
 import type { AuthServiceImpl, HandlerDeps } from './handler-deps.js';
@@ -19,14 +19,14 @@ const developmentPrefix = 'dev:';
  *
  * Without an identity provider: `unavailable`, except in the development local mode
  * (NODE_ENV=development and no IDP_* set), where `dev:<email>` signs in an existing user.
+ *
+ * Records no Idempotency-Key answer: the route is public, and the gateway refuses a key on
+ * a route with no principal to scope it to (400), so none ever arrives here.
  */
 export function exchangeToken(deps: HandlerDeps): AuthServiceImpl['exchangeToken'] {
   return async (request, context) => {
-    let requested: string | undefined;
-    if (request.workspaceId !== '') {
-      requested = canonicalUuid(request.workspaceId);
-      if (requested === undefined) throw invalidField('workspace_id', 'must be a UUID');
-    }
+    // Empty, or a UUID (the proto's rules): in its canonical spelling, or none asked for.
+    const requested = canonicalUuid(request.workspaceId);
 
     const userId = await resolveUser(deps, request.subjectToken);
     if (userId === undefined) throw noActiveMembership();
@@ -40,10 +40,8 @@ export function exchangeToken(deps: HandlerDeps): AuthServiceImpl['exchangeToken
       const displayName = await deps.users.memberDisplayName(client, { userId });
       const refresh = await insertRefreshToken(deps, client, { userId, familyId: uuidv7() });
       await appendAuditEntry(client, {
-        actorId: userId,
-        actorName: displayName,
         // No principal yet: the exchange is a person signing in.
-        actorKind: 'user',
+        ...auditActor(context, { kind: 'user', id: userId, name: displayName }),
         action: 'auth.exchanged',
         targetType: 'refresh_token_family',
         targetId: refresh.id,

@@ -1,14 +1,11 @@
 import type { Pool } from 'pg';
 import type { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import type { ServiceImpl } from '@causeloop/platform/grpc';
-import type {
-  AccessTokens,
-  AssertionSigner,
-  IdentityProviderVerifier,
-  ScopedHandler as PlatformScopedHandler,
-} from '@causeloop/platform/identity';
+import type { AssertionSigner, ScopedHandler as PlatformScopedHandler } from '@causeloop/platform/identity';
+import type { AccessTokens } from '../access-tokens.js';
 import type { Authenticator } from '../authenticator.js';
 import type { DerivedKeys } from '../derived-keys.js';
+import type { IdentityProviderVerifier } from '../identity-provider.js';
 import type { AuthMetrics } from '../metrics.js';
 import type { ApiTokenStore } from '../stores/api-token-store.js';
 import type { MembershipStore } from '../stores/membership-store.js';

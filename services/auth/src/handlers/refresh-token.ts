@@ -1,5 +1,5 @@
 import { withTenant } from '@causeloop/platform/db';
-import { hashApiToken } from '@causeloop/platform/identity';
+import { hashApiToken } from '../api-token.js';
 import { refreshTokenSecret } from '../derived-keys.js';
 import { invalidCredentials } from '../errors.js';
 import { countAuthentication, type AuthenticationOutcome } from '../metrics.js';
@@ -16,6 +16,9 @@ type Outcome =
  * refreshing at once) it yields the *same* successor, recomputed from its id; later, or
  * once the successor itself is spent, it is treated as stolen: the whole family is revoked
  * (committed) and the call is unauthenticated.
+ *
+ * Records no Idempotency-Key answer: the route is public, and the gateway refuses a key on
+ * a route with no principal to scope it to (400), so none ever arrives here.
  */
 export function refreshToken(deps: HandlerDeps): AuthServiceImpl['refreshToken'] {
   return async (request, context) => {

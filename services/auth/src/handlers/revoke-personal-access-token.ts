@@ -1,19 +1,20 @@
 import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
 import { withTenant } from '@causeloop/platform/db';
-import { notFound } from '../errors.js';
+import { notFound } from '@causeloop/platform/errors';
 import type { HandlerDeps, ScopedHandler } from './handler-deps.js';
-import { apiTokenView, callerUserId, tokenId } from './token-fields.js';
+import { apiTokenView, callerUserId, canonicalId } from './token-fields.js';
 
 /** RevokePersonalAccessToken: for good; revoking a revoked token answers it unchanged. */
 export function revokePersonalAccessToken(deps: HandlerDeps): ScopedHandler<'revokePersonalAccessToken'> {
-  return async (request, { principal }) => {
+  return async (request, context) => {
+    const { principal } = context;
     const userId = callerUserId(principal);
-    const id = tokenId('token_id', request.tokenId);
+    const id = canonicalId(request.tokenId);
     const row = await withTenant(deps.pool, principal.workspaceId, async (client) => {
       const revoked = await deps.apiTokens.revoke(client, { id, owner: { userId } });
       if (revoked !== undefined) {
         await appendAuditEntry(client, {
-          ...auditActor(principal),
+          ...auditActor(context),
           action: 'token.revoked',
           targetType: 'personal_access_token',
           targetId: id,

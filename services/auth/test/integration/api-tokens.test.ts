@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenKind, Role } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { withClient } from '@causeloop/platform/db';
 import type { CauseloopError } from '@causeloop/platform/errors';
-import { generateApiToken, roleScopes, type RoleName } from '@causeloop/platform/identity';
-import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
-import { asAdmin, bearer, databaseState, seedMember, seedUser, startAuth, type RunningAuth } from '../support/auth-server.js';
+import { roleScopes, type RoleName } from '@causeloop/platform/identity';
+import { createTestDatabase, seedMember, seedUser, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
+import { generateApiToken } from '../../src/api-token.js';
+import { asAdmin, bearer, databaseState, startAuth, type RunningAuth } from '../support/auth-server.js';
 
 let database: TestDatabase;
 let auth: RunningAuth;

@@ -2,9 +2,9 @@ import { exportSPKI, importJWK, SignJWT, type JWK } from 'jose';
 import { Code } from '../support/codes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CauseloopError } from '@causeloop/platform/errors';
-import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
+import { createTestDatabase, seedMember, seedUser, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
 import { TokenKind } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
-import { databaseState, seedMember, seedUser, startAuth, type RunningAuth } from '../support/auth-server.js';
+import { databaseState, startAuth, type RunningAuth } from '../support/auth-server.js';
 
 let database: TestDatabase;
 let auth: RunningAuth;

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, withClient, withTenant } from '@causeloop/platform/db';
-import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
-import { seedMember, seedUser } from '../support/auth-server.js';
+import { withClient, withTenant } from '@causeloop/platform/db';
+import { createTestDatabase, seedMember, seedUser, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
 
 // Migration 0006 as the app role sees it: users unreachable except through the definer
 // functions, which answer ids only; token tables scoped like every tenant table.
@@ -17,7 +16,7 @@ const hash = createHash('sha256').update('clp_pat_example').digest();
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = createPool({ connectionString: database.appUrl, applicationName: 'identity-schema-test', max: 2 });
+  pool = database.pool({ applicationName: 'identity-schema-test', max: 2 });
   workspaceA = await seedWorkspace(pool, 'A');
   workspaceB = await seedWorkspace(pool, 'B');
   userId = await seedUser(database, { email: 'Ada@Example.com', issuer: 'https://idp', subject: 'ada', name: 'Ada' });
@@ -32,7 +31,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pool?.end();
   await database?.drop();
 });
 

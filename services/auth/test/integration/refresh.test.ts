@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
-import { seedMember, seedUser, startAuth, type RunningAuth } from '../support/auth-server.js';
+import { createTestDatabase, seedMember, seedUser, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
+import { startAuth, type RunningAuth } from '../support/auth-server.js';
 
 let database: TestDatabase;
 let auth: RunningAuth;
@@ -58,7 +58,11 @@ describe('RefreshToken', () => {
 
   it('refuses unknown, malformed and expired refresh tokens', async () => {
     await expect(auth.client.refreshToken({ refreshToken: 'nope' })).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(auth.client.refreshToken({ refreshToken: '' })).rejects.toMatchObject({ code: 'unauthenticated' });
+    // No token at all is a malformed request (the proto marks it required), not a bad credential.
+    await expect(auth.client.refreshToken({ refreshToken: '' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'refresh_token', description: 'is required' }],
+    });
     const session = await exchange();
     const { withClient } = await import('@causeloop/platform/db');
     await withClient(database.adminUrl, (client) =>

@@ -6,6 +6,7 @@ import {
   createTestDatabase,
   runServiceProcessToExit,
   startServiceProcess,
+  uncataloguedMetrics,
   type TestDatabase,
 } from '@causeloop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +46,8 @@ describe('the auth service as a real process', () => {
       await expect(client.authenticate({ token: 'clp_pat_bad' })).rejects.toMatchObject({ code: 'unauthenticated' });
       client.close();
       const metrics = await (await fetch(`${running.opsUrl}/metrics`)).text();
-      expect(metrics).toMatch(/causeloop_auth_authentications_total\{kind="personal_access",outcome="malformed",service="auth"\} 1/);
+      expect(uncataloguedMetrics(metrics)).toEqual([]);
+      expect(metrics).toMatch(/causeloop_auth_authentications_total\{site="auth",kind="personal_access",outcome="malformed",service="auth"\} 1/);
       expect(JSON.stringify(running.lines)).not.toContain(goodSecret);
     } finally {
       running.child.kill('SIGKILL');

@@ -1,12 +1,10 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { uuidv7 } from 'uuidv7';
 import type { Pool } from 'pg';
 import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
-import { createPool, withClient, withTenant } from '@causeloop/platform/db';
-import { createGrpcClient, createGrpcServer, type GrpcClient } from '@causeloop/platform/grpc';
-import { generateAssertionKeyPair, type AssertionKeyPair, type RoleName } from '@causeloop/platform/identity';
-import { createLogger } from '@causeloop/platform/log';
-import { startLocalIdentityProvider, type LocalIdentityProvider, type TestDatabase } from '@causeloop/platform/testing';
+import { withClient } from '@causeloop/platform/db';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
+import { generateAssertionKeyPair, type AssertionKeyPair } from '@causeloop/platform/identity';
+import { serveOnLoopback, startLocalIdentityProvider, type LocalIdentityProvider, type TestDatabase } from '@causeloop/platform/testing';
 import type { AuthDepsConfig } from '../../src/create-deps.js';
 import { createAuthDeps } from '../../src/create-deps.js';
 import { createAuthMetrics } from '../../src/metrics.js';
@@ -35,7 +33,7 @@ export async function startAuth(
 ): Promise<RunningAuth> {
   const idp = options.idp === false ? undefined : await startLocalIdentityProvider();
   const keys = await generateAssertionKeyPair();
-  const pool = createPool({ connectionString: database.appUrl, applicationName: 'auth-test', max: 5 });
+  const pool = database.pool({ applicationName: 'auth-test', max: 5 });
   const poolUse = { count: 0 };
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
@@ -69,10 +67,10 @@ export async function startAuth(
     ...options.config,
   };
   const { deps, assertionVerifier } = createAuthDeps(config, pool, metrics);
-  const server = createGrpcServer({ logger: createLogger({ service: 'auth-test', level: 'silent' }), registry });
-  server.addService(AuthService, createAuthService(deps, { assertionVerifier, registry }));
-  const port = await server.start({ host: '127.0.0.1', port: 0 });
-  const client = createGrpcClient(AuthService, { address: `127.0.0.1:${port}`, defaultDeadlineMs: 10_000 });
+  const server = await serveOnLoopback((grpc) => grpc.addService(AuthService, createAuthService(deps, { assertionVerifier, registry })), {
+    registry,
+  });
+  const client = createGrpcClient(AuthService, { address: server.address, defaultDeadlineMs: 10_000 });
   return {
     client,
     pool,
@@ -82,42 +80,10 @@ export async function startAuth(
     poolUse,
     async close() {
       client.close();
-      await server.drain(1_000);
-      await pool.end();
+      await server.close();
       await idp?.close();
     },
   };
-}
-
-/** A user row, written as the owner (the app role cannot touch `users`). */
-export async function seedUser(
-  database: TestDatabase,
-  user: { email: string; issuer?: string; subject?: string; name?: string; verified?: boolean },
-): Promise<string> {
-  const id = uuidv7();
-  await withClient(database.ownerUrl, (client) =>
-    client.query(
-      `insert into users (id, idp_issuer, idp_subject, email, email_verified, display_name) values ($1, $2, $3, $4, $5, $6)`,
-      [id, user.issuer ?? null, user.subject ?? null, user.email, user.verified ?? false, user.name ?? null],
-    ),
-  );
-  return id;
-}
-
-export async function seedMember(
-  pool: Pool,
-  workspaceId: string,
-  userId: string,
-  role: RoleName,
-  status: 'active' | 'invited' | 'removed' = 'active',
-): Promise<void> {
-  await withTenant(pool, workspaceId, (client) =>
-    client.query(
-      `insert into workspace_members (workspace_id, user_id, role, status) values ($1, $2, $3, $4)
-       on conflict (workspace_id, user_id) do update set role = excluded.role, status = excluded.status`,
-      [workspaceId, userId, role, status],
-    ),
-  );
 }
 
 /** Row counts and last-used times across every identity table, read as the superuser. */

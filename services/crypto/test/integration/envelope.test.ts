@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
 import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
-import { createPool, withTenant } from '@causeloop/platform/db';
+import { withTenant } from '@causeloop/platform/db';
 import {
   createEnvelope,
   PgWorkspaceKeyStore,
@@ -28,14 +28,13 @@ const secret = 'ghp_0123456789abcdefSECRET';
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = createPool({ connectionString: database.appUrl, applicationName: 'envelope-test', max: 8 });
+  pool = database.pool({ applicationName: 'envelope-test', max: 8 });
   service = await startCrypto(randomKeyring([1]).keyring);
   crypto = instrumentCryptoClient(service.client);
 });
 
 afterAll(async () => {
   await service?.close();
-  await pool?.end();
   await database?.drop();
 });
 
@@ -75,7 +74,7 @@ async function counter(registry: Registry, name: string, labels: Record<string, 
 
 const failures = (registry: Registry, reason: string) =>
   counter(registry, 'causeloop_envelope_decrypt_failures_total', { reason });
-const cache = (registry: Registry, result: 'hit' | 'miss') => counter(registry, 'causeloop_envelope_dek_cache_total', { result });
+const cache = (registry: Registry, result: 'hit' | 'miss') => counter(registry, 'causeloop_envelope_dek_cache_lookups_total', { result });
 
 async function keyRows(workspaceId: string): Promise<number> {
   const result = await withTenant(pool, workspaceId, (client) =>

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
 import { createGrpcClient } from '@causeloop/platform/grpc';
-import { runServiceProcessToExit, startServiceProcess } from '@causeloop/platform/testing';
+import { runServiceProcessToExit, startServiceProcess, uncataloguedMetrics } from '@causeloop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { developmentMasterKey } from '../../src/development-key.js';
 
@@ -61,6 +61,7 @@ describe('the crypto service as a real process', () => {
       await writeFile(file, `1:${k1}\n2:${key()}\n`);
       await expect.poll(async () => (await client.getKeyringStatus({})).primaryVersion, { timeout: 5_000 }).toBe(2);
       const metrics = await (await fetch(`${running.opsUrl}/metrics`)).text();
+      expect(uncataloguedMetrics(metrics)).toEqual([]);
       expect(metrics).toMatch(/causeloop_crypto_keyring_reloads_total\{outcome="updated",service="crypto"\} 1/);
       client.close();
     } finally {

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
 import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
-import { createGrpcClient, createGrpcServer, type GrpcClient } from '@causeloop/platform/grpc';
-import { createLogger } from '@causeloop/platform/log';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
+import { serveOnLoopback } from '@causeloop/platform/testing';
 import { createKeyring, type Keyring } from '../../src/keyring/keyring.js';
 import { createStaticKeyringSource, type KeyringSource } from '../../src/keyring/keyring-reloader.js';
 import { createCryptoMetrics, type CryptoMetrics } from '../../src/metrics.js';
@@ -19,21 +19,20 @@ export interface RunningCrypto {
 export async function startCrypto(
   keyring: Keyring | ((metrics: CryptoMetrics, registry: Registry) => KeyringSource),
 ): Promise<RunningCrypto> {
-  const logger = createLogger({ service: 'crypto-test', level: 'silent' });
   const registry = createMetricsRegistry({ service: 'crypto' });
   const metrics = createCryptoMetrics(registry);
   const source = typeof keyring === 'function' ? keyring(metrics, registry) : createStaticKeyringSource(keyring);
-  const server = createGrpcServer({ logger, registry });
-  server.addService(CryptoService, createCryptoService({ keyring: source, metrics }));
-  const port = await server.start({ host: '127.0.0.1', port: 0 });
-  const client = createGrpcClient(CryptoService, { address: `127.0.0.1:${port}`, defaultDeadlineMs: 5_000 });
+  const server = await serveOnLoopback((grpc) => grpc.addService(CryptoService, createCryptoService({ keyring: source, metrics })), {
+    registry,
+  });
+  const client = createGrpcClient(CryptoService, { address: server.address, defaultDeadlineMs: 5_000 });
   return {
     client,
     registry,
     metrics,
     async close() {
       client.close();
-      await server.drain(1_000);
+      await server.close();
     },
   };
 }

@@ -6,21 +6,17 @@ import {
   type ProvisioningService,
 } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { CreateOrganizationResponseSchema } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry } from '@causeloop/platform/audit';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
 import { withTenant } from '@causeloop/platform/db';
-import { CauseloopError } from '@causeloop/platform/errors';
+import { CauseloopError, invalidField } from '@causeloop/platform/errors';
+import type { ServiceImpl } from '@causeloop/platform/grpc';
 import type { TenancyDeps } from '../deps.js';
-import { invalidFields } from '../errors.js';
-import { emailProblem, nameProblem, slugProblem, violationsOf } from '../field-rules.js';
 import { generateInvitationToken, hashInvitationToken, invitationTtlMs } from '../invitation-token.js';
 import { requireOperator } from '../operator-auth.js';
-import type { InvitationStore } from '../stores/invitation-store.js';
-import type { OrganizationRow, OrganizationStatusName, OrganizationStore, PlanName } from '../stores/organization-store.js';
-import type { WorkspaceStore } from '../stores/workspace-store.js';
-import { toTimestamp } from '../timestamps.js';
-import type { OpenHandler } from './handler-support.js';
+import type { OrganizationRow, OrganizationStatusName, PlanName } from '../stores/organization-store.js';
 import { invitationView, workspaceView } from './views.js';
 
 type Response = MessageInitShape<typeof CreateOrganizationResponseSchema>;
@@ -37,7 +33,6 @@ const statuses: ReadonlyMap<OrganizationStatus, OrganizationStatusName> = new Ma
   [OrganizationStatus.ACTIVE, 'active'],
   [OrganizationStatus.SUSPENDED, 'suspended'],
 ]);
-const operatorActor = { actorName: 'platform operator' };
 
 interface Provisioning {
   readonly slug: string;
@@ -54,22 +49,24 @@ interface Provisioning {
  * CreateOrganization (operators only): organization, first workspace with its data key,
  * and the owner's invitation in one transaction. The organization's slug is the
  * idempotency key: the same request again answers the same ids (replayed, no new rows,
- * no secret), a different request for a taken slug is `already_exists`.
+ * no secret), a different request for a taken slug is `already_exists`. The RPC has no
+ * HTTP rule, so no gateway Idempotency-Key reaches it: the slug does that job.
  */
 export function createOrganization(
-  deps: TenancyDeps,
-  stores: { organizations: OrganizationStore; workspaces: WorkspaceStore; invitations: InvitationStore },
-): OpenHandler<typeof ProvisioningService, 'createOrganization'> {
+  deps: Pick<TenancyDeps, 'pool' | 'clock' | 'envelope' | 'operatorTokenHashes' | 'organizations' | 'workspaces' | 'invitations'>,
+): ServiceImpl<typeof ProvisioningService>['createOrganization'] {
   return async (request, context) => {
     requireOperator(context.metadata, deps.operatorTokenHashes);
-    const wanted = validated(request);
+    // Operator tokens are not principals: the entries name the operator role, not a person.
+    const operator = auditActor(context, { kind: 'operator', name: 'platform operator' });
+    const wanted = provisioningOf(request);
     const fingerprint = createHash('sha256').update(JSON.stringify(wanted)).digest();
     const organizationId = uuidv7();
     const workspaceId = uuidv7();
     const token = generateInvitationToken(workspaceId);
 
     const outcome = await withTenant(deps.pool, workspaceId, async (client): Promise<Response | OrganizationRow> => {
-      const holder = await stores.organizations.claim(client, {
+      const holder = await deps.organizations.claim(client, {
         id: organizationId,
         slug: wanted.slug,
         name: wanted.name,
@@ -80,14 +77,14 @@ export function createOrganization(
         fingerprint,
       });
       if (holder.organization_id !== organizationId) return holder;
-      const workspace = await stores.workspaces.insert(client, {
+      const workspace = await deps.workspaces.insert(client, {
         id: workspaceId,
         organizationId,
         name: wanted.workspaceName,
         slug: wanted.workspaceSlug,
       });
       await deps.envelope.ensureDataKey(client, workspaceId);
-      const invitation = await stores.invitations.replacePending(client, {
+      const invitation = await deps.invitations.replacePending(client, {
         id: uuidv7(),
         email: wanted.ownerEmail,
         role: 'owner',
@@ -96,14 +93,14 @@ export function createOrganization(
         expiresAt: new Date(deps.clock().getTime() + invitationTtlMs),
       });
       await appendAuditEntry(client, {
-        ...operatorActor,
+        ...operator,
         action: 'organization.created',
         targetType: 'organization',
         targetId: organizationId,
         after: { ...wanted, workspace_id: workspaceId },
       });
       await appendAuditEntry(client, {
-        ...operatorActor,
+        ...operator,
         action: 'member.invited',
         targetType: 'invitation',
         targetId: invitation.id,
@@ -121,20 +118,19 @@ export function createOrganization(
     if (!outcome.request_fingerprint.equals(fingerprint)) {
       throw new CauseloopError('already_exists', `organization slug "${wanted.slug}" is taken`);
     }
-    return replay(deps, stores, outcome);
+    return replay(deps, outcome);
   };
 }
 
 /** The answer to a repeated request: what the first one created, read under its workspace. */
 async function replay(
-  deps: TenancyDeps,
-  stores: { workspaces: WorkspaceStore; invitations: InvitationStore },
+  deps: Pick<TenancyDeps, 'pool' | 'workspaces' | 'invitations'>,
   organization: OrganizationRow,
 ): Promise<Response> {
   return withTenant(deps.pool, organization.first_workspace_id, async (client) => {
-    const workspace = await stores.workspaces.get(client);
+    const workspace = await deps.workspaces.get(client);
     if (workspace === undefined) throw new Error('a provisioned organization has no first workspace');
-    const invitation = await stores.invitations.firstProvisioned(client);
+    const invitation = await deps.invitations.firstProvisioned(client);
     return {
       organization: organizationView(organization),
       workspace: workspaceView(workspace),
@@ -145,25 +141,27 @@ async function replay(
   });
 }
 
-function validated(request: CreateOrganizationRequest): Provisioning {
-  const name = request.name.trim();
-  const workspaceName = request.workspaceName.trim() === '' ? name : request.workspaceName.trim();
-  const workspaceSlug = request.workspaceSlug === '' ? request.slug : request.workspaceSlug;
-  const ownerEmail = request.ownerEmail.trim().toLowerCase();
+/**
+ * What the request asks for, its shapes already checked by the proto's rules (slug pattern,
+ * name length, plan, seats, email). The first workspace takes the organization's name and
+ * slug when the request leaves them empty; emails are kept lower-case.
+ */
+function provisioningOf(request: CreateOrganizationRequest): Provisioning {
   const plan = plans.get(request.plan);
   const status = statuses.get(request.status);
-  const violations = violationsOf([
-    ['slug', slugProblem(request.slug)],
-    ['name', nameProblem(name)],
-    ['plan', plan === undefined ? 'must be free, starter, growth or enterprise' : undefined],
-    ['seats', request.seats >= 1 && request.seats <= 100_000 ? undefined : 'must be from 1 to 100000'],
-    ['status', status === undefined ? 'must be active or suspended' : undefined],
-    ['workspace_name', nameProblem(workspaceName)],
-    ['workspace_slug', slugProblem(workspaceSlug)],
-    ['owner_email', emailProblem(ownerEmail)],
-  ]);
-  if (violations.length > 0 || plan === undefined || status === undefined) throw invalidFields(violations);
-  return { slug: request.slug, name, plan, seats: request.seats, status, workspaceName, workspaceSlug, ownerEmail };
+  // Narrowing only: the rules admit no plan or status outside these maps.
+  if (plan === undefined) throw invalidField('plan', 'must be free, starter, growth or enterprise');
+  if (status === undefined) throw invalidField('status', 'must be active or suspended');
+  return {
+    slug: request.slug,
+    name: request.name,
+    plan,
+    seats: request.seats,
+    status,
+    workspaceName: request.workspaceName === '' ? request.name : request.workspaceName,
+    workspaceSlug: request.workspaceSlug === '' ? request.slug : request.workspaceSlug,
+    ownerEmail: request.ownerEmail.toLowerCase(),
+  };
 }
 
 function organizationView(row: OrganizationRow): Response['organization'] {
@@ -174,6 +172,6 @@ function organizationView(row: OrganizationRow): Response['organization'] {
     plan: planProtos.get(row.plan) ?? Plan.UNSPECIFIED,
     seats: row.seats,
     status: row.status === 'active' ? OrganizationStatus.ACTIVE : OrganizationStatus.SUSPENDED,
-    createdAt: toTimestamp(row.created_at),
+    createdAt: timestampFromDate(row.created_at),
   };
 }

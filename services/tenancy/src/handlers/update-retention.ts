@@ -1,22 +1,20 @@
-import type { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { appendAuditEntry } from '@causeloop/platform/audit';
-import { withTenant } from '@causeloop/platform/db';
-import { CauseloopError } from '@causeloop/platform/errors';
+import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
+import { CauseloopError, notFound } from '@causeloop/platform/errors';
+import { withIdempotentMutation } from '@causeloop/platform/idempotency';
+import { ownWorkspace, type ScopedHandler } from '@causeloop/platform/identity';
 import type { TenancyDeps } from '../deps.js';
-import { invalidFields, notFound } from '../errors.js';
-import { violationsOf } from '../field-rules.js';
-import type { RetentionPatch, RetentionRow, WorkspaceStore } from '../stores/workspace-store.js';
-import { auditActor, ownWorkspace, type ScopedHandler } from './handler-support.js';
+import type { RetentionPatch, RetentionRow } from '../stores/workspace-store.js';
 import { retentionView } from './views.js';
 
-/** The audit log is kept at least a year (issue #6); shorter is `retention_below_minimum`. */
+/**
+ * The audit log is kept at least a year (issue #6); shorter is `retention_below_minimum`,
+ * its own code. The upper bound (100 years; "forever" is 0) is the proto's rule.
+ */
 export const minimumAuditRetentionDays = 365;
-/** 100 years: "forever" is 0, not a huge number. */
-const maximumRetentionDays = 36_500;
 
 export function updateRetention(
-  deps: TenancyDeps,
-  workspaces: WorkspaceStore,
+  deps: Pick<TenancyDeps, 'pool' | 'workspaces'>,
 ): ScopedHandler<typeof WorkspaceService, 'updateRetention'> {
   return async (request, context) => {
     const workspaceId = ownWorkspace(context.principal, request.workspaceId);
@@ -25,29 +23,21 @@ export function updateRetention(
         violations: [{ field: 'audit_days', description: `must be at least ${minimumAuditRetentionDays}` }],
       });
     }
-    const tooLong = (value: number | undefined) =>
-      value !== undefined && value > maximumRetentionDays ? `must be at most ${maximumRetentionDays} (0 keeps forever)` : undefined;
-    const violations = violationsOf([
-      ['issues_days', tooLong(request.issuesDays)],
-      ['activity_days', tooLong(request.activityDays)],
-      ['audit_days', tooLong(request.auditDays)],
-      ['prompt_logs_days', tooLong(request.promptLogsDays)],
-    ]);
-    if (violations.length > 0) throw invalidFields(violations);
     const patch: RetentionPatch = {
       retention_issues_days: request.issuesDays,
       retention_activity_days: request.activityDays,
       retention_audit_days: request.auditDays,
       retention_prompt_logs_days: request.promptLogsDays,
     };
-    const row = await withTenant(deps.pool, workspaceId, async (client) => {
-      const before = await workspaces.getRetention(client, { forUpdate: true });
+    const mutation = { method: WorkspaceService.method.updateRetention, request };
+    return withIdempotentMutation(deps.pool, context, mutation, async (client) => {
+      const before = await deps.workspaces.getRetention(client, { forUpdate: true });
       if (before === undefined) throw notFound('workspace');
       const changed = (Object.keys(patch) as (keyof RetentionRow)[]).filter(
         (key) => patch[key] !== undefined && patch[key] !== before[key],
       );
-      if (changed.length === 0) return before;
-      const after = await workspaces.updateRetention(client, patch);
+      if (changed.length === 0) return { retention: retentionView(before) };
+      const after = await deps.workspaces.updateRetention(client, patch);
       await appendAuditEntry(client, {
         ...auditActor(context),
         action: 'retention.updated',
@@ -56,8 +46,7 @@ export function updateRetention(
         before: Object.fromEntries(changed.map((key) => [key, before[key]])),
         after: Object.fromEntries(changed.map((key) => [key, after[key]])),
       });
-      return after;
+      return { retention: retentionView(after) };
     });
-    return { retention: retentionView(row) };
   };
 }

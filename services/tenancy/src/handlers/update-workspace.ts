@@ -1,43 +1,27 @@
-import type { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { appendAuditEntry } from '@causeloop/platform/audit';
-import { withTenant } from '@causeloop/platform/db';
+import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
+import { appendAuditEntry, auditActor } from '@causeloop/platform/audit';
+import { invalidField, notFound } from '@causeloop/platform/errors';
+import { withIdempotentMutation } from '@causeloop/platform/idempotency';
+import { ownWorkspace, type ScopedHandler } from '@causeloop/platform/identity';
 import type { TenancyDeps } from '../deps.js';
-import { invalidFields, notFound } from '../errors.js';
-import {
-  confidenceProblem,
-  descriptionProblem,
-  nameProblem,
-  proofWindowProblem,
-  slugProblem,
-  timezoneProblem,
-  violationsOf,
-} from '../field-rules.js';
-import type { WorkspacePatch, WorkspaceRow, WorkspaceStore } from '../stores/workspace-store.js';
-import { auditActor, ownWorkspace, type ScopedHandler } from './handler-support.js';
+import { timezoneProblem } from '../time-zone.js';
+import type { WorkspacePatch, WorkspaceRow } from '../stores/workspace-store.js';
 import { workspaceView } from './views.js';
 
-/** UpdateWorkspace: changes the fields present in the request, each validated, all reported at once. */
+/**
+ * UpdateWorkspace: changes the fields present in the request. Their shapes (lengths, the
+ * slug's pattern, ranges) are the proto's rules, checked before this runs; a time zone
+ * must also be one the runtime's zone database knows.
+ */
 export function updateWorkspace(
-  deps: TenancyDeps,
-  workspaces: WorkspaceStore,
+  deps: Pick<TenancyDeps, 'pool' | 'workspaces'>,
 ): ScopedHandler<typeof WorkspaceService, 'updateWorkspace'> {
   return async (request, context) => {
     const workspaceId = ownWorkspace(context.principal, request.workspaceId);
-    const name = request.name?.trim();
-    const violations = violationsOf([
-      ['name', name === undefined ? undefined : nameProblem(name)],
-      ['slug', request.slug === undefined ? undefined : slugProblem(request.slug)],
-      ['description', request.description === undefined ? undefined : descriptionProblem(request.description)],
-      ['timezone', request.timezone === undefined ? undefined : timezoneProblem(request.timezone)],
-      [
-        'ai_confidence_threshold',
-        request.aiConfidenceThreshold === undefined ? undefined : confidenceProblem(request.aiConfidenceThreshold),
-      ],
-      ['ai_proof_window_days', request.aiProofWindowDays === undefined ? undefined : proofWindowProblem(request.aiProofWindowDays)],
-    ]);
-    if (violations.length > 0) throw invalidFields(violations);
+    const timezone = request.timezone === undefined ? undefined : timezoneProblem(request.timezone);
+    if (timezone !== undefined) throw invalidField('timezone', timezone);
     const patch: WorkspacePatch = {
-      name,
+      name: request.name,
       slug: request.slug,
       description: request.description,
       timezone: request.timezone,
@@ -45,12 +29,13 @@ export function updateWorkspace(
       ai_confidence_threshold: request.aiConfidenceThreshold,
       ai_proof_window_days: request.aiProofWindowDays,
     };
-    const row = await withTenant(deps.pool, workspaceId, async (client) => {
-      const before = await workspaces.getForUpdate(client);
+    const mutation = { method: WorkspaceService.method.updateWorkspace, request };
+    return withIdempotentMutation(deps.pool, context, mutation, async (client) => {
+      const before = await deps.workspaces.getForUpdate(client);
       if (before === undefined) throw notFound('workspace');
       const changed = changedFields(before, patch);
-      if (changed.length === 0) return before;
-      const after = await workspaces.update(client, patch);
+      if (changed.length === 0) return { workspace: workspaceView(before) };
+      const after = await deps.workspaces.update(client, patch);
       await appendAuditEntry(client, {
         ...auditActor(context),
         action: 'workspace.updated',
@@ -59,9 +44,8 @@ export function updateWorkspace(
         before: pick(before, changed),
         after: pick(after, changed),
       });
-      return after;
+      return { workspace: workspaceView(after) };
     });
-    return { workspace: workspaceView(row) };
   };
 }
 

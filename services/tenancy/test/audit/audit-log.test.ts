@@ -35,7 +35,7 @@ beforeAll(async () => {
         traceId: `trace-${index}`,
       });
     }
-    await appendAuditEntry(client, { actorKind: 'system', action: 'retention.purged', after: { removed: 3 } });
+    await appendAuditEntry(client, { actorKind: 'system', action: 'retention.purged', after: { removed: 3 }, traceId: 'trace-5' });
     await appendAuditEntry(client, {
       actorId: analyst.id,
       actorName: analyst.name,
@@ -43,10 +43,11 @@ beforeAll(async () => {
       action: 'member_x.changed',
       targetType: 'member',
       targetId: analyst.id,
+      traceId: 'trace-6',
     });
   });
   await withTenant(stack.pool, workspaceB, (client) =>
-    appendAuditEntry(client, { actorId: ownerB.id, actorName: ownerB.name, actorKind: 'user', action: 'member.invited' }),
+    appendAuditEntry(client, { actorId: ownerB.id, actorName: ownerB.name, actorKind: 'user', action: 'member.invited', traceId: 'trace-b' }),
   );
 });
 
@@ -177,7 +178,7 @@ describe('ExportAuditLog', () => {
   beforeAll(async () => {
     await withTenant(stack.pool, workspaceA, async (client) => {
       for (const [index, name] of hostile.entries()) {
-        await appendAuditEntry(client, { actorName: name, actorKind: 'user', action: 'csv.probe', targetId: `\t=${index}` });
+        await appendAuditEntry(client, { actorName: name, actorKind: 'user', action: 'csv.probe', targetId: `\t=${index}`, traceId: 'trace-csv' });
       }
     });
   });

@@ -5,7 +5,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAuditEntry } from '@causeloop/platform/audit';
 import { withTenant } from '@causeloop/platform/db';
-import { verifyErasureCertificate } from '../../src/governance/erasure-certificate.js';
+import { verifyErasureCertificate } from '../../src/certificates/erasure-certificate.js';
 import { startGovernanceStack, type GovernanceStack, type Person } from './governance-server.js';
 
 let stack: GovernanceStack;
@@ -63,11 +63,12 @@ beforeAll(async () => {
     await appendAuditEntry(client, {
       actorId: olive.id, actorName: olive.name, actorKind: 'user', action: 'member.invited',
       targetType: 'invitation', targetId: 'sam.subject@example.com',
-      after: { email: 'SAM.SUBJECT@example.com', note: 'welcome Samantha Subjectova!' },
+      after: { email: 'SAM.SUBJECT@example.com', note: 'welcome Samantha Subjectova!' }, traceId: 'trace-invited',
     });
     await appendAuditEntry(client, {
       actorId: subject.id, actorName: subject.name, actorKind: 'user', action: 'issue.updated',
       before: { assignee: { name: 'Samantha Subjectova' } }, after: { assignee: null }, ipAddress: '198.51.100.7',
+      traceId: 'trace-updated',
     });
     await client.query(
       `insert into invitations (workspace_id, id, email, role, token_hash, invited_by, expires_at)

@@ -2,8 +2,8 @@ import { ExportJobStatus, type ExportJob } from '@causeloop/proto/causeloop/tena
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient, withTenant } from '@causeloop/platform/db';
-import { PgExportJobStore } from '../../src/governance/export-job-store.js';
-import type { ExportProgress } from '../../src/governance/run-export-job.js';
+import { PgExportJobStore } from '../../src/stores/export-job-store.js';
+import type { ExportProgress } from '../../src/jobs/run-export-job.js';
 import { startGovernanceStack, type GovernanceStack, type Person } from './governance-server.js';
 
 let stack: GovernanceStack;

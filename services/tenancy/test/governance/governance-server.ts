@@ -3,9 +3,7 @@ import { PrincipalSchema, TokenKind } from '@causeloop/proto/causeloop/common/v1
 import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
 import type { Pool } from 'pg';
-import { uuidv7 } from 'uuidv7';
-import { createPool, withClient, withTenant } from '@causeloop/platform/db';
-import { createGrpcClient, createGrpcServer, type GrpcClient } from '@causeloop/platform/grpc';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import {
   createAssertionSigner,
   createAssertionVerifier,
@@ -18,11 +16,20 @@ import {
 } from '@causeloop/platform/identity';
 import { createLogger } from '@causeloop/platform/log';
 import { createMetricsRegistry } from '@causeloop/platform/metrics';
-import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
-import { createAuditLogService } from '../../src/audit/audit-log-service.js';
-import { createExportWorker, type ExportWorkerOptions } from '../../src/governance/export-worker.js';
-import { createGovernanceService } from '../../src/governance/governance-service.js';
-import { resolveGovernanceSigningKey, type GovernanceSigningKey } from '../../src/governance/signing-key.js';
+import {
+  createTestDatabase,
+  seedMember,
+  seedUser,
+  seedWorkspace,
+  serveOnLoopback,
+  type TestDatabase,
+} from '@causeloop/platform/testing';
+import { resolveGovernanceSigningKey, type GovernanceSigningKey } from '../../src/certificates/signing-key.js';
+import { createExportWorker, type ExportWorkerOptions } from '../../src/jobs/export-worker.js';
+import { createAuditLogService, createGovernanceService } from '../../src/services.js';
+import { PgAuditEntryStore } from '../../src/stores/audit-entry-store.js';
+import { PgErasureRequestStore } from '../../src/stores/erasure-request-store.js';
+import { PgExportJobStore } from '../../src/stores/export-job-store.js';
 
 export interface Person {
   readonly id: string;
@@ -56,7 +63,7 @@ export interface GovernanceStack {
  */
 export async function startGovernanceStack(): Promise<GovernanceStack> {
   const database = await createTestDatabase();
-  const pool = createPool({ connectionString: database.appUrl, applicationName: 'governance-test', max: 6 });
+  const pool = database.pool({ applicationName: 'governance-test', max: 6 });
   const keys = await generateAssertionKeyPair();
   const signer: AssertionSigner = createAssertionSigner({ privateKeyPem: keys.privateKeyPem });
   const principals = createPrincipalResolver({ verifier: createAssertionVerifier({ publicKeyPem: keys.publicKeyPem }) });
@@ -64,14 +71,29 @@ export async function startGovernanceStack(): Promise<GovernanceStack> {
   const logger = createLogger({ service: 'governance-test', level: 'silent' });
   const workers: ReturnType<typeof createExportWorker>[] = [];
   const registry = createMetricsRegistry({ service: 'tenancy' });
-  const server = createGrpcServer({ logger, registry });
-  server.addService(AuditLogService, createAuditLogService({ pool, principals, registry, cursorKey: Buffer.alloc(32, 7) }));
-  server.addService(
-    GovernanceService,
-    createGovernanceService({ pool, principals, registry, signingKey, exportWorker: { wake: () => workers.forEach((worker) => worker.wake()) } }),
+  const exportJobs = new PgExportJobStore();
+  const server = await serveOnLoopback(
+    (grpc) => {
+      grpc.addService(
+        AuditLogService,
+        createAuditLogService({ pool, principals, registry, cursorKey: Buffer.alloc(32, 7), auditEntries: new PgAuditEntryStore() }),
+      );
+      grpc.addService(
+        GovernanceService,
+        createGovernanceService({
+          pool,
+          principals,
+          registry,
+          signingKey,
+          exportWorker: { wake: () => workers.forEach((worker) => worker.wake()) },
+          exportJobs,
+          erasureRequests: new PgErasureRequestStore(),
+        }),
+      );
+    },
+    { registry },
   );
-  const port = await server.start({ host: '127.0.0.1', port: 0 });
-  const address = `127.0.0.1:${port}`;
+  const { address } = server;
   const audit = createGrpcClient(AuditLogService, { address, defaultDeadlineMs: 20_000 });
   const governance = createGrpcClient(GovernanceService, { address, defaultDeadlineMs: 20_000 });
 
@@ -93,18 +115,13 @@ export async function startGovernanceStack(): Promise<GovernanceStack> {
       return { metadata: { 'x-causeloop-principal': await signer.sign(principal) } };
     },
     async addPerson(workspaceId, role, name, email = `${name.toLowerCase().replaceAll(' ', '.')}@example.com`) {
-      const id = uuidv7();
-      await withClient(database.ownerUrl, (client) =>
-        client.query('insert into users (id, email, display_name, email_verified) values ($1, $2, $3, true)', [id, email, name]),
-      );
-      await withTenant(pool, workspaceId, (client) =>
-        client.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, $3)`, [workspaceId, id, role]),
-      );
+      const id = await seedUser(database, { email, name, verified: true });
+      await seedMember(pool, workspaceId, id, role);
       return { id, email, name, role };
     },
     newWorkspace: (name) => seedWorkspace(pool, name),
     startWorker(options = {}) {
-      const worker = createExportWorker({ pool, logger, pollIntervalMs: 50, ...options });
+      const worker = createExportWorker({ pool, logger, jobs: exportJobs, pollIntervalMs: 50, ...options });
       workers.push(worker);
       worker.start();
       return worker;
@@ -116,8 +133,7 @@ export async function startGovernanceStack(): Promise<GovernanceStack> {
       await Promise.all(workers.map((worker) => worker.stop()));
       audit.close();
       governance.close();
-      await server.drain(1_000);
-      await pool.end();
+      await server.close();
       await database.drop();
     },
   };

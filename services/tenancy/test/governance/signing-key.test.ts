@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { developmentGovernanceSigningKeyPem, resolveGovernanceSigningKey } from '../../src/governance/signing-key.js';
-import { signErasureCertificate, verifyErasureCertificate } from '../../src/governance/erasure-certificate.js';
+import { developmentGovernanceSigningKeyPem, resolveGovernanceSigningKey } from '../../src/certificates/signing-key.js';
+import { signErasureCertificate, verifyErasureCertificate } from '../../src/certificates/erasure-certificate.js';
 
 const pem = (type: 'ed25519' | 'ec') =>
   (type === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519')).privateKey

@@ -59,21 +59,21 @@ async function counterValue(name: string, labels: Record<string, string>): Promi
 
 describe('direct gRPC callers of tenancy', () => {
   it('answers a call without credentials UNAUTHENTICATED before any handler runs, and counts it', async () => {
-    const before = await counterValue('causeloop_calls_denied_total', { reason: 'unauthenticated' });
+    const before = await counterValue('causeloop_auth_calls_denied_total', { reason: 'unauthenticated' });
     // A workspace that does not exist: were the handler reached, the answer would be NOT_FOUND.
     await expect(stack.members.listMembers({ workspaceId: '0190a1b2-c3d4-7e5f-8a6b-000000000000' })).rejects.toMatchObject({
       code: 'unauthenticated',
     });
-    expect(await counterValue('causeloop_calls_denied_total', { reason: 'unauthenticated' })).toBe(before + 1);
-    expect(await counterValue('causeloop_authentications_total', { result: 'missing', token_kind: 'none' })).toBeGreaterThanOrEqual(1);
+    expect(await counterValue('causeloop_auth_calls_denied_total', { reason: 'unauthenticated' })).toBe(before + 1);
+    expect(await counterValue('causeloop_auth_authentications_total', { site: 'gate', kind: 'none', outcome: 'missing' })).toBeGreaterThanOrEqual(1);
   });
 
   it('lists a workspace’s members with a service-account token, and counts the authentication', async () => {
     const { secret } = await serviceAccountToken(a.owner, 'ROLE_VIEWER');
-    const before = await counterValue('causeloop_authentications_total', { result: 'ok', token_kind: 'service_account' });
+    const before = await counterValue('causeloop_auth_authentications_total', { site: 'gate', kind: 'service_account', outcome: 'ok' });
     const listed = await stack.members.listMembers({ workspaceId: a.workspaceId }, withMetadata(bearer(secret)));
     expect(listed.data.map((member) => member.email)).toContain('owner@direct-a.example');
-    expect(await counterValue('causeloop_authentications_total', { result: 'ok', token_kind: 'service_account' })).toBe(before + 1);
+    expect(await counterValue('causeloop_auth_authentications_total', { site: 'gate', kind: 'service_account', outcome: 'ok' })).toBe(before + 1);
   });
 
   it('refuses a forged assertion and an expired one with UNAUTHENTICATED', async () => {
@@ -92,11 +92,11 @@ describe('direct gRPC callers of tenancy', () => {
     const expired = await stack.signer.sign(
       create(PrincipalSchema, { ...principal!, expiresAt: timestampFromMs(Date.now() - 3_600_000) }),
     );
-    const expiredBefore = await counterValue('causeloop_authentications_total', { result: 'expired', token_kind: 'assertion' });
+    const expiredBefore = await counterValue('causeloop_auth_authentications_total', { site: 'gate', kind: 'assertion', outcome: 'expired' });
     await expect(
       stack.members.listMembers({ workspaceId: a.workspaceId }, withMetadata({ [principalAssertionHeader]: expired })),
     ).rejects.toMatchObject({ code: 'unauthenticated' });
-    expect(await counterValue('causeloop_authentications_total', { result: 'expired', token_kind: 'assertion' })).toBe(expiredBefore + 1);
+    expect(await counterValue('causeloop_auth_authentications_total', { site: 'gate', kind: 'assertion', outcome: 'expired' })).toBe(expiredBefore + 1);
   });
 
   it('refuses an assertion for workspace A riding with a token of workspace B', async () => {
@@ -111,14 +111,14 @@ describe('direct gRPC callers of tenancy', () => {
 
   it('answers a viewer’s service-account token PERMISSION_DENIED on a write RPC, and leaves the workspace as it was', async () => {
     const { secret } = await serviceAccountToken(a.owner, 'ROLE_VIEWER');
-    const before = await counterValue('causeloop_calls_denied_total', { reason: 'insufficient_scope' });
+    const before = await counterValue('causeloop_auth_calls_denied_total', { reason: 'insufficient_scope' });
     await expect(
       stack.members.inviteMember({ workspaceId: a.workspaceId, email: 'eve@direct-a.example', role: Role.VIEWER }, withMetadata(bearer(secret))),
     ).rejects.toSatisfy((error) => grpcStatusOf(error) === GrpcStatus.PERMISSION_DENIED && (error as { code: string }).code === 'insufficient_scope');
     await expect(
       stack.workspaces.updateWorkspace({ workspaceId: a.workspaceId, name: 'taken over' }, withMetadata(bearer(secret))),
     ).rejects.toMatchObject({ code: 'insufficient_scope' });
-    expect(await counterValue('causeloop_calls_denied_total', { reason: 'insufficient_scope' })).toBe(before + 2);
+    expect(await counterValue('causeloop_auth_calls_denied_total', { reason: 'insufficient_scope' })).toBe(before + 2);
     const workspace = await stack.workspaces.getWorkspace({ workspaceId: a.workspaceId }, withMetadata(bearer(secret)));
     expect(workspace.workspace?.name).not.toBe('taken over');
     const invited = await stack.asAdmin<{ count: string }>(`select count(*) from invitations where email = 'eve@direct-a.example'`);
@@ -211,11 +211,11 @@ describe('direct gRPC callers of tenancy', () => {
     const { secret } = await serviceAccountToken(a.owner, 'ROLE_OWNER');
     const { assertion } = await stack.auth.authenticate({ token: a.owner });
     const request = { name: 'Sneaky', slug: 'sneaky', seats: 1, ownerEmail: 'x@sneaky.example' };
-    const before = await counterValue('causeloop_calls_denied_total', { reason: 'internal_only' });
+    const before = await counterValue('causeloop_auth_calls_denied_total', { reason: 'internal_only' });
     for (const metadata of [bearer(secret), bearer(a.owner), { [principalAssertionHeader]: assertion }]) {
       await expect(stack.provisioning.createOrganization(request, withMetadata(metadata))).rejects.toMatchObject({ code: 'permission_denied' });
     }
-    expect(await counterValue('causeloop_calls_denied_total', { reason: 'internal_only' })).toBe(before + 3);
+    expect(await counterValue('causeloop_auth_calls_denied_total', { reason: 'internal_only' })).toBe(before + 3);
     // Auth's own internal RPC, on the real auth process: a customer token in metadata is refused too.
     await expect(stack.auth.authenticate({ token: secret }, withMetadata(bearer(secret)))).rejects.toMatchObject({ code: 'permission_denied' });
     expect(await stack.asAdmin(`select 1 from organizations where slug = 'sneaky'`)).toEqual([]);
@@ -229,6 +229,8 @@ function requestFor(method: DescMethod, ids: Readonly<Record<string, string>>): 
     const id = ids[field.name];
     if (field.fieldKind === 'scalar' && id !== undefined) request[field.localName] = field.scalar === ScalarType.STRING ? id : Number(id);
     else if (field.fieldKind === 'enum') request[field.localName] = field.enum.values.find((value) => value.number !== 0)?.number;
+    // Required by the proto's rules, so the call is valid and reaches its lookup.
+    else if (field.name === 'email') request[field.localName] = 'someone@direct-b.example';
   }
   return request;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization } from '../../../../scripts/src/org/create-organization.js';
-import { generateOperatorToken } from '../../../../scripts/src/org/operator-token.js';
+import { generateOperatorToken } from '@causeloop/platform/identity';
 import { bearer, startTenancyStack, type TenancyStack } from '../support/tenancy-stack.js';
 
 let stack: TenancyStack;

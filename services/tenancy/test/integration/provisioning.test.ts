@@ -94,7 +94,8 @@ describe('ProvisioningService.CreateOrganization', () => {
       .catch((caught: unknown) => caught);
     expect(codeOf(error)).toBe('invalid_argument');
     const fields = (error as { violations: { field: string }[] }).violations.map((violation) => violation.field);
-    expect(fields).toEqual(['slug', 'name', 'plan', 'seats', 'workspace_name', 'workspace_slug', 'owner_email']);
+    // workspace_name and workspace_slug were left empty (the organization's are used), so only the sent fields are named.
+    expect(fields).toEqual(['slug', 'name', 'plan', 'seats', 'owner_email']);
   });
 
   it('is not reachable through the gateway', async () => {

@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, withClient, withTenant } from '@causeloop/platform/db';
+import { withClient, withTenant } from '@causeloop/platform/db';
 import { createLogger } from '@causeloop/platform/log';
 import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
-import { retentionPurgeLockKey, runRetentionPurge } from '../../src/retention/retention-purge.js';
+import { retentionPurgeLockKey, runRetentionPurge } from '../../src/jobs/retention-purge.js';
 
 let database: TestDatabase;
 let pool: Pool;
@@ -11,10 +11,9 @@ const logger = createLogger({ service: 'tenancy-test', level: 'silent' });
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = createPool({ connectionString: database.appUrl, applicationName: 'retention-test', max: 4 });
+  pool = database.pool({ applicationName: 'retention-test', max: 4 });
 });
 afterAll(async () => {
-  await pool?.end();
   await database?.drop();
 });
 

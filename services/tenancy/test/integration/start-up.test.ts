@@ -5,6 +5,7 @@ import {
   createTestDatabase,
   runServiceProcessToExit,
   startServiceProcess,
+  uncataloguedMetrics,
   type TestDatabase,
 } from '@causeloop/platform/testing';
 
@@ -44,7 +45,7 @@ describe('tenancy start-up', () => {
     expect(output).not.toContain(cursorKey);
   });
 
-  it('starts with a valid configuration and reports ready', async () => {
+  it('starts with a valid configuration, reports ready and exports only catalogued metrics', async () => {
     const keys = await generateAssertionKeyPair();
     const service = await startServiceProcess({
       main,
@@ -61,6 +62,7 @@ describe('tenancy start-up', () => {
     });
     try {
       expect((await fetch(`${service.opsUrl}/ready`)).status).toBe(200);
+      expect(uncataloguedMetrics(await (await fetch(`${service.opsUrl}/metrics`)).text())).toEqual([]);
     } finally {
       await service.stop();
     }

@@ -1,65 +1,60 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
 import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
-import {
-  CreateOrganizationRequestSchema,
-  Plan,
-  ProvisioningService,
-  type CreateOrganizationResponse,
-} from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
+import { ProvisioningService, type CreateOrganizationResponse } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { WorkspaceService } from '@causeloop/proto/causeloop/tenancy/v1/workspaces_pb.js';
-import { create } from '@bufbuild/protobuf';
 import { createMetricsRegistry, type Registry } from '@causeloop/platform/metrics';
-import { createPool, withClient } from '@causeloop/platform/db';
+import { withClient } from '@causeloop/platform/db';
 import { createEnvelope } from '@causeloop/platform/envelope';
-import { createGrpcClient, createGrpcServer, type GrpcClient } from '@causeloop/platform/grpc';
+import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import {
   createAssertionSigner,
   createAssertionVerifier,
   createAuthServiceAuthenticator,
   createPrincipalResolver,
-  generateAssertionKeyPair,
   type AssertionSigner,
 } from '@causeloop/platform/identity';
-import { createLogger } from '@causeloop/platform/log';
+import { publicApis } from '@causeloop/platform/service-catalogue';
 import {
-  createTestDatabase,
-  startAuthProcess,
-  startCryptoProcess,
-  type ServiceProcess,
+  gatewayOverHttp,
+  provisionOrganization,
+  serveOnLoopback,
+  startCoreProcesses,
+  startGatewayProcess,
+  type Gateway,
+  type ProvisionOverrides,
   type TestDatabase,
 } from '@causeloop/platform/testing';
-import { buildApp } from '../../../api-gateway/src/app.js';
-import { frontService } from '../../../api-gateway/src/fronted-service.js';
-import { createMemoryRateLimiter } from '../../../api-gateway/src/rate-limit/index.js';
-import { createAuditLogService } from '../../src/audit/audit-log-service.js';
+import { resolveGovernanceSigningKey } from '../../src/certificates/signing-key.js';
 import type { TenancyDeps } from '../../src/deps.js';
-import { createGovernanceService } from '../../src/governance/governance-service.js';
-import { resolveGovernanceSigningKey } from '../../src/governance/signing-key.js';
-import { createMemberService, createProvisioningService, createWorkspaceService } from '../../src/services.js';
+import {
+  createAuditLogService,
+  createGovernanceService,
+  createMemberService,
+  createProvisioningService,
+  createWorkspaceService,
+} from '../../src/services.js';
+import { PgAuditEntryStore } from '../../src/stores/audit-entry-store.js';
+import { PgErasureRequestStore } from '../../src/stores/erasure-request-store.js';
+import { PgExportJobStore } from '../../src/stores/export-job-store.js';
+import { PgInvitationStore } from '../../src/stores/invitation-store.js';
+import { PgMemberStore } from '../../src/stores/member-store.js';
+import { PgOrganizationStore } from '../../src/stores/organization-store.js';
+import { PgWorkspaceStore } from '../../src/stores/workspace-store.js';
 
+// The sign-in and header every gateway and service test uses.
+export { bearer, signIn } from '@causeloop/platform/testing';
 
 /**
- * Every tenancy service the gateway fronts (those with HTTP rules; ProvisioningService has
- * none), in one list: the stack fronts these and the cross-tenant test walks their routes.
- * `public-services.test.ts` fails when a tenancy proto gains a service with HTTP rules that
- * is missing here.
+ * Every tenancy service the gateway fronts and a cluster client may call (the catalogue's
+ * `public` ones; ProvisioningService is operator-only): the cross-tenant and direct-gRPC
+ * tests walk these.
  */
-export const publicTenancyServices = [WorkspaceService, MemberService, AuditLogService, GovernanceService] as const;
-
-/** Fields of a provisioning request a test sets; the rest get working defaults. */
-export interface ProvisionOverrides {
-  readonly slug?: string;
-  readonly name?: string;
-  readonly plan?: Plan;
-  readonly seats?: number;
-  readonly ownerEmail?: string;
-}
+export const publicTenancyServices = Object.values(publicApis('tenancy'));
 
 export interface TenancyStack {
   readonly database: TestDatabase;
@@ -69,8 +64,8 @@ export interface TenancyStack {
   readonly workspaces: GrpcClient<typeof WorkspaceService>;
   readonly members: GrpcClient<typeof MemberService>;
   readonly provisioning: GrpcClient<typeof ProvisioningService>;
-  /** A gateway fronting auth and every public tenancy service, as the real one does with TENANCY_GRPC_ADDR. */
-  readonly gateway: FastifyInstance;
+  /** The api-gateway as a process fronting auth and this tenancy server, called like its app (`inject`). */
+  readonly gateway: Gateway;
   /** `authorization` metadata carrying a valid operator token. */
   readonly operator: { metadata: Record<string, string> };
   readonly operatorToken: string;
@@ -85,35 +80,31 @@ export interface TenancyStack {
   readonly authCacheTtlMs: number;
   /** Moves the tenancy service's clock (invitation expiry, its authentication cache) by `ms`. */
   advanceClock(ms: number): void;
-  /** Provisions an organization through the real ProvisioningService. */
+  /** Provisions an organization through the real ProvisioningService (see `provisionOrganization`). */
   provision(overrides?: ProvisionOverrides): Promise<CreateOrganizationResponse>;
   /** Runs SQL as the superuser (assertions that must see every tenant). */
   asAdmin<R>(sql: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
 
-/**
- * Crypto and auth as real processes (auth in development mode, so `dev:<email>` sign-ins
- * work), tenancy on a real gRPC server in this process (to move its clock), and the
- * gateway's app over all of them, on a fresh migrated database.
- */
 export interface TenancyStackOptions {
   /** Bound of the tenancy server's authentication cache; the platform default (30 s) when omitted. */
   readonly authCacheTtlMs?: number;
 }
 
+/**
+ * Crypto, auth (in development mode, so `dev:<email>` sign-ins work) and the gateway as
+ * real processes, tenancy on a real gRPC server in this process (to move its clock), on a
+ * fresh migrated database.
+ */
 export async function startTenancyStack(options: TenancyStackOptions = {}): Promise<TenancyStack> {
-  const database = await createTestDatabase();
-  const keys = await generateAssertionKeyPair();
-  const crypto = await startCryptoProcess();
-  const auth = await startAuthProcess({ databaseUrl: database.appUrl, assertionPrivateKeyPem: keys.privateKeyPem });
-  const processes: ServiceProcess[] = [crypto, auth];
-  const authClient = createGrpcClient(AuthService, { address: auth.grpcAddress, defaultDeadlineMs: 10_000 });
-  const cryptoClient = createGrpcClient(CryptoService, { address: crypto.grpcAddress, defaultDeadlineMs: 10_000 });
+  const core = await startCoreProcesses();
+  const { database, keys, operator } = core;
+  const authClient = createGrpcClient(AuthService, { address: core.auth.grpcAddress, defaultDeadlineMs: 10_000 });
+  const cryptoClient = createGrpcClient(CryptoService, { address: core.crypto.grpcAddress, defaultDeadlineMs: 10_000 });
 
-  const operatorToken = `clp_op_${randomBytes(32).toString('base64url')}`;
   let clockOffsetMs = 0;
-  const pool = createPool({ connectionString: database.appUrl, applicationName: 'tenancy-test', max: 5 });
+  const pool = database.pool({ applicationName: 'tenancy-test', max: 5 });
   const registry = createMetricsRegistry({ service: 'tenancy' });
   const authCacheTtlMs = options.authCacheTtlMs ?? 30_000;
   // As main.ts wires it, on the stack's movable clock so a test reaches the bound without waiting.
@@ -121,50 +112,43 @@ export async function startTenancyStack(options: TenancyStackOptions = {}): Prom
     maxTtlMs: authCacheTtlMs,
     now: () => Date.now() + clockOffsetMs,
   });
+  // As main.ts wires it. No export worker: queued jobs stay queued, so a test can compare a
+  // workspace before and after (the worker itself is tested in test/governance).
   const deps: TenancyDeps = {
     pool,
-    crypto: cryptoClient,
     envelope: createEnvelope({ crypto: cryptoClient }),
     principals: createPrincipalResolver({
       verifier: createAssertionVerifier({ publicKeyPem: keys.publicKeyPem }),
       authenticate: async (token) => (await authenticator.authenticate(token)).principal,
     }),
     registry,
-    logger: createLogger({ service: 'tenancy-test', level: 'silent' }),
     clock: () => new Date(Date.now() + clockOffsetMs),
     cursorKey: randomBytes(32),
-    operatorTokenHashes: [createHash('sha256').update(operatorToken).digest()],
+    operatorTokenHashes: [createHash('sha256').update(operator.token).digest()],
+    signingKey: resolveGovernanceSigningKey({ nodeEnv: 'test', governanceSigningKey: undefined, governanceSigningKeyFile: undefined }),
+    workspaces: new PgWorkspaceStore(),
+    members: new PgMemberStore(),
+    invitations: new PgInvitationStore(),
+    organizations: new PgOrganizationStore(),
+    auditEntries: new PgAuditEntryStore(),
+    exportJobs: new PgExportJobStore(),
+    erasureRequests: new PgErasureRequestStore(),
   };
-  const server = createGrpcServer({ logger: deps.logger, registry });
-  server.addService(WorkspaceService, createWorkspaceService(deps));
-  server.addService(MemberService, createMemberService(deps));
-  server.addService(ProvisioningService, createProvisioningService(deps));
-  server.addService(AuditLogService, createAuditLogService(deps));
-  // No export worker: queued jobs stay queued, so a test can compare a workspace before and
-  // after (the worker itself is tested in test/governance).
-  const signingKey = resolveGovernanceSigningKey({ nodeEnv: 'test', governanceSigningKey: undefined, governanceSigningKeyFile: undefined });
-  server.addService(GovernanceService, createGovernanceService({ ...deps, signingKey }));
-  const port = await server.start({ host: '127.0.0.1', port: 0 });
-  const address = `127.0.0.1:${port}`;
+  const server = await serveOnLoopback(
+    (grpc) => {
+      grpc.addService(WorkspaceService, createWorkspaceService(deps));
+      grpc.addService(MemberService, createMemberService(deps));
+      grpc.addService(ProvisioningService, createProvisioningService(deps));
+      grpc.addService(AuditLogService, createAuditLogService(deps));
+      grpc.addService(GovernanceService, createGovernanceService(deps));
+    },
+    { registry },
+  );
+  const { address } = server;
   const workspaces = createGrpcClient(WorkspaceService, { address, defaultDeadlineMs: 10_000 });
   const members = createGrpcClient(MemberService, { address, defaultDeadlineMs: 10_000 });
   const provisioning = createGrpcClient(ProvisioningService, { address, defaultDeadlineMs: 10_000 });
-  // The gateway fronts every service of the one list, each over its own client.
-  const frontedClients = publicTenancyServices.map((service) => {
-    const client = createGrpcClient(service, { address, defaultDeadlineMs: 10_000 });
-    return { client, fronted: frontService(service, client) };
-  });
-
-  const gateway = await buildApp({
-    services: [
-      frontService(AuthService, authClient),
-      ...frontedClients.map(({ fronted }) => fronted),
-    ],
-    authenticator: createAuthServiceAuthenticator(authClient),
-    registry: createMetricsRegistry({ service: 'api-gateway-test' }),
-    rateLimit: { limiter: createMemoryRateLimiter() },
-  });
-  const operator = { metadata: { authorization: `Bearer ${operatorToken}` } };
+  const gateway = await startGatewayProcess({ databaseUrl: database.appUrl, authAddress: core.auth.grpcAddress, tenancyAddress: address });
 
   return {
     database,
@@ -173,51 +157,28 @@ export async function startTenancyStack(options: TenancyStackOptions = {}): Prom
     workspaces,
     members,
     provisioning,
-    gateway,
-    operator,
-    operatorToken,
+    gateway: gatewayOverHttp(gateway.httpUrl!),
+    operator: { metadata: { authorization: `Bearer ${operator.token}` } },
+    operatorToken: operator.token,
     tenancyAddress: address,
-    authAddress: auth.grpcAddress,
+    authAddress: core.auth.grpcAddress,
     signer: createAssertionSigner({ privateKeyPem: keys.privateKeyPem }),
     registry,
     authCacheTtlMs,
     advanceClock: (ms) => void (clockOffsetMs += ms),
-    provision: (overrides = {}) => {
-      const slug = overrides.slug ?? `org-${randomBytes(4).toString('hex')}`;
-      const request = create(CreateOrganizationRequestSchema, {
-        name: `Org ${slug}`,
-        plan: Plan.STARTER,
-        seats: 10,
-        ownerEmail: `owner@${slug}.example`,
-        ...overrides,
-        slug,
-      });
-      return provisioning.createOrganization(request, operator);
-    },
+    provision: (overrides = {}) => provisionOrganization(provisioning, operator.token, overrides),
     asAdmin: (sql, values = []) => withClient(database.adminUrl, async (client) => (await client.query(sql, values)).rows),
     async close() {
-      await gateway.close();
+      await gateway.stop();
       for (const client of [workspaces, members, provisioning, authClient, cryptoClient]) client.close();
-      for (const { client } of frontedClients) client.close();
-      await server.drain(1_000);
-      await pool.end();
-      await Promise.all(processes.map((process) => process.stop()));
-      await database.drop();
+      await server.close();
+      await core.close();
     },
   };
 }
 
-/** Signs in through the gateway's exchange route (auth's development mode); returns the access token. */
-export async function signIn(gateway: FastifyInstance, email: string): Promise<string> {
-  const response = await gateway.inject({ method: 'POST', url: '/v1/auth/exchange', payload: { subject_token: `dev:${email}` } });
-  if (response.statusCode !== 200) throw new Error(`exchange failed: ${response.statusCode} ${response.body}`);
-  return (response.json() as { access_token: string }).access_token;
-}
-
-export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
-
 /** Accepts an invitation through the gateway (public route: the token is the credential). */
-export async function acceptThroughGateway(gateway: FastifyInstance, token: string): Promise<{ statusCode: number; body: string }> {
+export async function acceptThroughGateway(gateway: Gateway, token: string): Promise<{ statusCode: number; body: string }> {
   const response = await gateway.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
   return { statusCode: response.statusCode, body: response.body };
 }

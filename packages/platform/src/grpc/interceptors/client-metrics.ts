@@ -11,7 +11,7 @@ export function createClientMetricsInterceptor(metrics: GrpcMetrics): Intercepto
       start: (metadata, _listener, next) => {
         next(metadata, {
           onReceiveStatus: (status, nextStatus) => {
-            const labels = { service, method, code: statusName(status.code) };
+            const labels = { grpc_service: service, grpc_method: method, grpc_code: statusName(status.code) };
             metrics.clientRequests.inc(labels);
             metrics.clientDuration.observe(labels, (performance.now() - startedAt) / 1000);
             nextStatus(status);

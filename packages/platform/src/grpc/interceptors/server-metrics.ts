@@ -10,7 +10,7 @@ export function createServerMetricsInterceptor(metrics: GrpcMetrics): ServerInte
     const startedAt = performance.now();
     return observeServerCall(call, {
       onEnd: (code) => {
-        const labels = { service, method, code: statusName(code) };
+        const labels = { grpc_service: service, grpc_method: method, grpc_code: statusName(code) };
         metrics.serverRequests.inc(labels);
         metrics.serverDuration.observe(labels, (performance.now() - startedAt) / 1000);
       },

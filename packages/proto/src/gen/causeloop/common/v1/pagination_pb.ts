@@ -4,13 +4,14 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_causeloop_common_v1_validation } from "./validation_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file causeloop/common/v1/pagination.proto.
  */
 export const file_causeloop_common_v1_pagination: GenFile = /*@__PURE__*/
-  fileDesc("CiRjYXVzZWxvb3AvY29tbW9uL3YxL3BhZ2luYXRpb24ucHJvdG8SE2NhdXNlbG9vcC5jb21tb24udjEiLAoLUGFnZVJlcXVlc3QSDQoFbGltaXQYASABKA0SDgoGY3Vyc29yGAIgASgJIjUKDFBhZ2VSZXNwb25zZRITCgtuZXh0X2N1cnNvchgBIAEoCRIQCghoYXNfbW9yZRgCIAEoCGIGcHJvdG8z");
+  fileDesc("CiRjYXVzZWxvb3AvY29tbW9uL3YxL3BhZ2luYXRpb24ucHJvdG8SE2NhdXNlbG9vcC5jb21tb24udjEiRgoLUGFnZVJlcXVlc3QSJwoFbGltaXQYASABKA1CGNrzGBQaEgkAAAAAAADwPxEAAAAAAABZQBIOCgZjdXJzb3IYAiABKAkiNQoMUGFnZVJlc3BvbnNlEhMKC25leHRfY3Vyc29yGAEgASgJEhAKCGhhc19tb3JlGAIgASgIYgZwcm90bzM", [file_causeloop_common_v1_validation]);
 
 /**
  * PageRequest asks for one page of a keyset-paginated list.
@@ -19,7 +20,7 @@ export const file_causeloop_common_v1_pagination: GenFile = /*@__PURE__*/
  */
 export type PageRequest = Message<"causeloop.common.v1.PageRequest"> & {
   /**
-   * Items per page, 1-100; 0 means the default of 25.
+   * Items per page, 1-100; unset (0) means the default of 25.
    *
    * @generated from field: uint32 limit = 1;
    */

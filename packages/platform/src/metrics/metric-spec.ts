@@ -1,0 +1,36 @@
+/** What every catalogue entry declares; the type-specific parts are in the specs below. */
+interface BaseSpec<L extends string> {
+  /** `causeloop_<area>_<thing>_<unit>` (see docs/metrics.md for the rule). */
+  readonly name: string;
+  readonly help: string;
+  /** Closed sets only: never a workspace, user, token or request id. */
+  readonly labelNames: readonly L[];
+}
+
+export interface CounterSpec<L extends string = string> extends BaseSpec<L> {
+  readonly type: 'counter';
+}
+
+export interface HistogramSpec<L extends string = string> extends BaseSpec<L> {
+  readonly type: 'histogram';
+  /** Upper bounds in the metric's unit, ascending. */
+  readonly buckets: readonly number[];
+}
+
+// No gauge yet: the first one adds a `GaugeSpec` here (docs/metrics.md already fixes its units).
+export type MetricSpec = CounterSpec | HistogramSpec;
+
+// `const` keeps the label names as literal types, so `inc({ ... })` is checked against them.
+
+export function counter<const L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): CounterSpec<L> {
+  return { type: 'counter', name, help, labelNames };
+}
+
+export function histogram<const L extends string = never>(
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  buckets: readonly number[],
+): HistogramSpec<L> {
+  return { type: 'histogram', name, help, labelNames, buckets };
+}
