@@ -7,6 +7,7 @@ import { benchEnvelope } from './envelope-bench.js';
 import { benchGateway } from './gateway-bench.js';
 import { benchGrpc } from './grpc-bench.js';
 import { benchTenant } from './tenant-bench.js';
+import { benchTemplateMiner } from './template-miner-bench.js';
 
 const sections: Record<string, () => Promise<void>> = {
   grpc: benchGrpc,
@@ -15,6 +16,7 @@ const sections: Record<string, () => Promise<void>> = {
   crypto: benchCryptoGrpc,
   auth: benchAuth,
   gateway: benchGateway,
+  'template-miner': benchTemplateMiner,
 };
 const selected = process.argv.slice(2);
 const unknown = selected.filter((name) => !(name in sections));
