@@ -14,7 +14,7 @@ export interface DevSecrets {
   readonly masterKey: string;
   /** Ed25519 key auth signs principal assertions with (PRINCIPAL_ASSERTION_PRIVATE_KEY), PKCS8 PEM. */
   readonly assertionPrivateKey: string;
-  /** HMAC secret of tenancy's list cursors (CURSOR_SIGNING_KEY), 48 random bytes, base64url. */
+  /** HMAC secret of tenancy's and insights' list cursors (CURSOR_SIGNING_KEY; each derives its own key), 48 random bytes, base64url. */
   readonly cursorSigningKey: string;
   /** Ed25519 key tenancy signs erasure certificates with (GOVERNANCE_SIGNING_KEY), PKCS8 PEM. */
   readonly governanceSigningKey: string;

@@ -17,11 +17,16 @@ type LocalPorts<N extends ServiceName> = N extends GrpcServiceName
 /** How a service is reached when `npm start` runs everything on one machine. */
 export type LocalService = { [N in ServiceName]: LocalSettings & LocalPorts<N> & { readonly name: N } }[ServiceName];
 
+/** Verifies what auth signs with assertionPrivateKey; the public half is derived, never stored. */
+function assertionPublicKey(secrets: DevSecrets): string {
+  return createPublicKey(secrets.assertionPrivateKey).export({ type: 'spki', format: 'pem' }).toString();
+}
+
 /**
  * The local ports and secrets of every declared service (DESIGN §3: in a cluster each gets
  * 50051 and 9090 in its own pod; on one machine they need distinct ones). Keyed by the
  * service catalogue's names, so a newly declared service does not compile until it has
- * its ports here. 50053 and 9093 are kept for insights.
+ * its ports here.
  */
 const localSettings: { readonly [N in ServiceName]: LocalSettings & LocalPorts<N> } = {
   crypto: { grpcPort: 50054, opsPort: 9094, env: (secrets) => ({ CAUSELOOP_MASTER_KEY: secrets.masterKey }) },
@@ -34,12 +39,17 @@ const localSettings: { readonly [N in ServiceName]: LocalSettings & LocalPorts<N
     grpcPort: 50052,
     opsPort: 9092,
     env: (secrets) => ({
-      // Verifies what auth signs with assertionPrivateKey; the public half is derived, never stored.
-      PRINCIPAL_ASSERTION_PUBLIC_KEY: createPublicKey(secrets.assertionPrivateKey).export({ type: 'spki', format: 'pem' }).toString(),
+      PRINCIPAL_ASSERTION_PUBLIC_KEY: assertionPublicKey(secrets),
       CURSOR_SIGNING_KEY: secrets.cursorSigningKey,
       GOVERNANCE_SIGNING_KEY: secrets.governanceSigningKey,
       OPERATOR_TOKEN_SHA256: operatorTokenSha256(secrets.operatorToken),
     }),
+  },
+  insights: {
+    grpcPort: 50053,
+    opsPort: 9093,
+    // The same cursor secret as tenancy's: each service derives its own key from it (deriveCursorKey).
+    env: (secrets) => ({ PRINCIPAL_ASSERTION_PUBLIC_KEY: assertionPublicKey(secrets), CURSOR_SIGNING_KEY: secrets.cursorSigningKey }),
   },
   'api-gateway': { httpPort: 8080, opsPort: 9090, env: () => ({}) },
 };

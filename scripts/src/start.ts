@@ -11,6 +11,7 @@ import { demoAccessToken, waitUntilReady } from './demo-token.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { prepareLocalDatabase, type LocalDatabase } from './local-database.js';
 import { downstreamAddresses, localServices, withPortOffset } from './local-services.js';
+import { seedDemoHistory } from './seed-demo-history.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 const defaultStateDirectory = path.join(repositoryRoot, '.causeloop');
@@ -105,10 +106,28 @@ void children.firstExit.then(({ name, code, signal }) =>
 );
 
 // A token to try things with, once auth (and the gateway) are ready; their log lines
-// interleave above.
+// interleave above. With insights, the demo workspace's history goes in first.
 const auth = present.find((service) => service.name === 'auth');
 const gateway = present.find((service) => service.name === 'api-gateway');
 const tenancy = present.find((service) => service.name === 'tenancy');
+const insights = present.find((service) => service.name === 'insights');
+
+/**
+ * Sends the demo history through insights' ingest API as the demo owner (once: a workspace
+ * with issues is left alone), and says what happened.
+ */
+async function demoHistoryLine(insightsGrpcPort: number, insightsOpsPort: number, accessToken: string): Promise<string> {
+  try {
+    await waitUntilReady('insights', `http://127.0.0.1:${insightsOpsPort}`);
+    const seeding = await seedDemoHistory({ insightsAddress: `127.0.0.1:${insightsGrpcPort}`, accessToken });
+    if (seeding.kind === 'present') return 'Demo history: already in the demo workspace (sent on its first start).\n';
+    const rejected = seeding.rejected === 0 ? '' : `, ${seeding.rejected} rejected (see insights' log)`;
+    return `Demo history: ${seeding.sent} failure records of the last 90 days ingested: ${seeding.created} issues in ${seeding.patterns} patterns${rejected}.\n`;
+  } catch (error) {
+    logger.warn({ err: error }, 'could not send the demo history to insights');
+    return '';
+  }
+}
 
 /**
  * How to provision an organization against this install: the CLI finds the operator token
@@ -131,11 +150,16 @@ async function printDemoToken(authGrpcPort: number, authOpsPort: number): Promis
   let text =
     `\nDemo owner's access token (${Math.round(expiresIn / 60)} min; sign in again with subject_token "dev:${demoOwner.email}"):\n` +
     `  ${accessToken}\n`;
+  if (insights?.grpcPort !== undefined) text += await demoHistoryLine(insights.grpcPort, insights.opsPort, accessToken);
   if (gateway?.httpPort !== undefined) {
     await waitUntilReady('api-gateway', `http://127.0.0.1:${gateway.opsPort}`);
     const base = `http://127.0.0.1:${gateway.httpPort}`;
     text += `Try it:\n  curl -H "Authorization: Bearer ${accessToken}" ${base}/v1/api-tokens/scopes\n`;
     if (tenancy !== undefined) text += `  curl -H "Authorization: Bearer ${accessToken}" ${base}/v1/workspaces/${demoWorkspace.id}\n`;
+    if (insights !== undefined) {
+      text += `  curl -H "Authorization: Bearer ${accessToken}" "${base}/v1/issues?limit=5"\n`;
+      text += `  curl -H "Authorization: Bearer ${accessToken}" "${base}/v1/patterns?limit=5"\n`;
+    }
     text += `API description: ${base}/openapi.json (docs at ${base}/docs)\n`;
   }
   if (tenancy?.grpcPort !== undefined) text += orgCreateHint(tenancy.grpcPort, authGrpcPort);

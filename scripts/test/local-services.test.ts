@@ -1,3 +1,4 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { grpcAddressVariable, serviceCatalogue } from '@causeloop/platform/service-catalogue';
 import { downstreamAddresses, localServices, withPortOffset } from '../src/local-services.js';
@@ -24,7 +25,22 @@ describe('the services npm start runs', () => {
       if (service.grpcPort === undefined) continue;
       expect(addresses[grpcAddressVariable(service.name)]).toBe(`127.0.0.1:${service.grpcPort}`);
     }
-    expect(Object.keys(addresses)).toEqual(['CRYPTO_GRPC_ADDR', 'AUTH_GRPC_ADDR', 'TENANCY_GRPC_ADDR']);
+    expect(Object.keys(addresses)).toEqual(['CRYPTO_GRPC_ADDR', 'AUTH_GRPC_ADDR', 'TENANCY_GRPC_ADDR', 'INSIGHTS_GRPC_ADDR']);
+    expect(addresses['INSIGHTS_GRPC_ADDR']).toBe('127.0.0.1:51053'); // 50053, as the Tiltfile forwards it
     expect(shifted.find((service) => service.name === 'api-gateway')?.httpPort).toBe(9_080);
+  });
+
+  it('give insights the assertion public key (derived from auth’s private key) and the cursor secret, nothing of auth’s or crypto’s', () => {
+    const privateKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const secrets = {
+      postgresPassword: 'p', ownerPassword: 'o', appPassword: 'a', jwtSecret: 'jwt', masterKey: 'kek', assertionPrivateKey: privateKey,
+      cursorSigningKey: 'cursor-secret', governanceSigningKey: 'governance', operatorToken: 'clp_op_x',
+    };
+    const insights = localServices.find((service) => service.name === 'insights')!;
+    const env = insights.env(secrets);
+    expect(Object.keys(env).sort()).toEqual(['CURSOR_SIGNING_KEY', 'PRINCIPAL_ASSERTION_PUBLIC_KEY']);
+    expect(env['PRINCIPAL_ASSERTION_PUBLIC_KEY']).toBe(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
+    expect(env['CURSOR_SIGNING_KEY']).toBe('cursor-secret');
+    expect([insights.grpcPort, insights.opsPort]).toEqual([50053, 9093]);
   });
 });

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,66 +6,14 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '@causeloop/platform/testing';
+import { killLeftoverRunners, pressCtrlC, printedToken, repositoryRoot, startRunner, waitForOutput } from './support/runner.js';
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
-const runner = path.join(repositoryRoot, 'scripts/dist/start.js');
 const cli = path.join(repositoryRoot, 'scripts/dist/causeloop.js');
 const demoWorkspaceId = '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b';
 
-interface Run {
-  readonly child: ChildProcess;
-  output(): string;
-  readonly exited: Promise<number | string | null>;
-}
-
-/** Runners still going when a test ends (it failed half-way): killed, group and all. */
-const live = new Set<ChildProcess>();
-
-function startRunner(environment: Record<string, string>): Run {
-  // Its own process group, so a signal to the group reaches the runner and everything it
-  // started, as Ctrl-C in a terminal does.
-  const child = spawn(process.execPath, [runner], {
-    cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', ...environment },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  // The exit code, or the signal's name when the runner was killed by one.
-  live.add(child);
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.once('exit', (code, signal) => {
-      live.delete(child);
-      resolve(code ?? signal);
-    }),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitForOutput(run: Run, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!run.output().includes(text)) {
-    if (run.child.exitCode !== null) throw new Error(`runner exited early:\n${run.output()}`);
-    if (Date.now() > deadline) throw new Error(`runner did not print "${text}" in time:\n${run.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function pressCtrlC(run: Run): Promise<{ code: number | string | null }> {
-  process.kill(-run.child.pid!, 'SIGINT');
-  const code = await run.exited;
-  // On a failure, show how it ended and what the runner said last.
-  if (code !== 0) console.error(`runner ended with ${String(code)}; last output:\n${run.output().slice(-3000)}`);
-  return { code };
-}
-
 describe('npm start (the local runner)', () => {
   const scratch: string[] = [];
-  afterEach(() => {
-    for (const child of live) process.kill(-child.pid!, 'SIGKILL');
-  });
+  afterEach(killLeftoverRunners);
   afterAll(async () => {
     for (const directory of scratch) await rm(directory, { recursive: true, force: true });
   });
@@ -87,8 +35,10 @@ describe('npm start (the local runner)', () => {
     expect(first.output()).toContain(`crypto      grpc 127.0.0.1:${50054 + offset}`);
     expect(first.output()).toContain(`auth        grpc 127.0.0.1:${50051 + offset}`);
     expect(first.output()).toContain(`tenancy     grpc 127.0.0.1:${50052 + offset}`);
+    expect(first.output()).toContain(`insights    grpc 127.0.0.1:${50053 + offset}  ops http://127.0.0.1:${9093 + offset}/ready`);
     await waitForOutput(first, "Demo owner's access token", 30_000);
-    const token = /^ {2}(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/m.exec(first.output())?.[1];
+    await waitForOutput(first, 'API description:', 60_000); // printed once the demo history is in
+    const token = printedToken(first);
     expect(token).toBeDefined();
 
     // The printed curl works: the gateway routes it to auth with the demo owner's token.
@@ -117,6 +67,29 @@ describe('npm start (the local runner)', () => {
     expect(workspace.status).toBe(200);
     expect(await workspace.json()).toMatchObject({ workspace: { id: demoWorkspaceId, name: 'Demo workspace' } });
 
+    // The demo history went through insights' ingest API and grouped: the printed issue and
+    // pattern curls show a few hundred issues in recurring patterns.
+    const history = /^Demo history: (\d+) failure records of the last 90 days ingested: (\d+) issues in (\d+) patterns\.$/m.exec(first.output());
+    expect(history, first.output().slice(-3000)).not.toBeNull();
+    const [sent, createdIssues, patternCount] = history!.slice(1).map(Number) as [number, number, number];
+    expect(sent).toBeGreaterThanOrEqual(300);
+    expect(createdIssues).toBe(sent);
+    expect(patternCount).toBeGreaterThanOrEqual(12);
+    expect(patternCount).toBeLessThan(createdIssues / 4);
+    for (const resource of ['issues', 'patterns']) {
+      const url = `http://127.0.0.1:${8080 + offset}/v1/${resource}?limit=5`;
+      expect(first.output()).toContain(`curl -H "Authorization: Bearer ${token}" "${url}"`);
+      const listed = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(listed.status).toBe(200);
+      const page = (await listed.json()) as { data: Record<string, unknown>[]; page: { has_more: boolean } };
+      expect(page.data).toHaveLength(5);
+      expect(page.page.has_more).toBe(true);
+    }
+    const patterns = (await (await fetch(`http://127.0.0.1:${8080 + offset}/v1/patterns?limit=5`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      data: { issue_count: number }[];
+    };
+    expect(Math.max(...patterns.data.map((pattern) => pattern.issue_count))).toBeGreaterThanOrEqual(10); // the riskiest recur
+
     // The printed org-create hint works as printed: the CLI takes the operator token from
     // secrets.json, whose SHA-256 tenancy was given.
     const hint = /^ {2}(TENANCY_GRPC_ADDR=\S+) (AUTH_GRPC_ADDR=\S+) (CAUSELOOP_HOME=\S+) npm run causeloop -- org create /m.exec(first.output());
@@ -136,9 +109,19 @@ describe('npm start (the local runner)', () => {
     expect(created.stdout).not.toContain(secrets.operatorToken);
 
     // The app role sees the demo workspace only inside its tenant.
-    const client = new pg.Client({
-      connectionString: `postgres://causeloop_app:${encodeURIComponent(secrets.appPassword!)}@127.0.0.1:${port}/causeloop`,
-    });
+    const appUrl = `postgres://causeloop_app:${encodeURIComponent(secrets.appPassword!)}@127.0.0.1:${port}/causeloop`;
+    const demoIssues = async (): Promise<number> => {
+      const app = new pg.Client({ connectionString: appUrl });
+      await app.connect();
+      try {
+        await app.query('begin');
+        await app.query(`select set_config('app.current_workspace', $1, true)`, [demoWorkspaceId]);
+        return ((await app.query('select count(*)::int as n from issues')).rows[0] as { n: number }).n;
+      } finally {
+        await app.end();
+      }
+    };
+    const client = new pg.Client({ connectionString: appUrl });
     await client.connect();
     expect((await client.query('select count(*)::int as n from workspaces')).rows[0]).toEqual({ n: 0 });
     await client.query('begin');
@@ -146,17 +129,22 @@ describe('npm start (the local runner)', () => {
     expect((await client.query('select name from workspaces')).rows).toEqual([{ name: 'Demo workspace' }]);
     await client.query('rollback');
     await client.end();
+    expect(await demoIssues()).toBe(createdIssues);
 
     const stopped = await pressCtrlC(first);
     expect(stopped.code).toBe(0);
 
-    // A second start reuses the data and secrets: nothing to migrate, same passwords.
+    // A second start reuses the data and secrets: nothing to migrate, same passwords, and
+    // the demo history is not sent again.
     const second = startRunner(environment);
     await waitForOutput(second, 'Press Ctrl-C to stop.', 60_000);
     expect(second.output()).toContain('database schema is up to date');
     expect(JSON.parse(await readFile(secretsFile, 'utf8'))).toEqual(secrets);
+    await waitForOutput(second, 'Demo history: already in the demo workspace', 60_000);
+    expect(await demoIssues()).toBe(createdIssues);
     expect((await pressCtrlC(second)).code).toBe(0);
-  }, 120_000);
+  }, 180_000);
+
 
   it('refuses DATABASE_URL without DATABASE_OWNER_URL, saying which is missing', async () => {
     const home = await mkdtemp(path.join(tmpdir(), 'causeloop-home-'));

@@ -142,6 +142,22 @@ Every service runs from the same image: node --import <tracing> services/<name>/
       key: {{ $t.secrets.governanceSigningKeyKey }}
 {{- end }}
 {{- end }}
+{{- if eq .name "insights" }}
+{{- /* insights' own settings (services/insights/src/config.ts). */}}
+- name: INSIGHTS_MINER_MAX_CLUSTERS
+  value: {{ int $v.insights.minerMaxClusters | quote }}
+- name: INSIGHTS_MINER_CACHE_WORKSPACES
+  value: {{ int $v.insights.minerCacheWorkspaces | quote }}
+{{- $is := $v.insights.secrets }}
+{{- /* A created Secret holds the key only when given (outside production insights falls back without it). */}}
+{{- if or (not $is.create) $is.cursorSigningKey }}
+- name: CURSOR_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "causeloop.insightsSecretName" $root }}
+      key: {{ $is.cursorSigningKeyKey }}
+{{- end }}
+{{- end }}
 {{- range $callee := $c.calls }}
 - name: {{ include "causeloop.envName" $callee }}_GRPC_ADDR
   value: {{ include "causeloop.grpcAddress" (dict "root" $root "name" $callee) | quote }}
@@ -200,6 +216,10 @@ spec:
         {{- if and (eq .name "tenancy") (or $v.tenancy.secrets.create (and $c.assertionPublicKey $v.assertionKey.create)) }}
         # tenancy reads its keys and the assertion public key at start only: roll the pods when they change.
         checksum/tenancy-secrets: {{ printf "%s|%s|%s" (ternary $v.tenancy.secrets.cursorSigningKey "" $v.tenancy.secrets.create) (ternary $v.tenancy.secrets.governanceSigningKey "" $v.tenancy.secrets.create) (ternary $v.assertionKey.publicKey "" (and $c.assertionPublicKey $v.assertionKey.create)) | sha256sum | quote }}
+        {{- end }}
+        {{- if and (eq .name "insights") (or $v.insights.secrets.create (and $c.assertionPublicKey $v.assertionKey.create)) }}
+        # insights reads its cursor key and the assertion public key at start only: roll the pods when they change.
+        checksum/insights-secrets: {{ printf "%s|%s" (ternary $v.insights.secrets.cursorSigningKey "" $v.insights.secrets.create) (ternary $v.assertionKey.publicKey "" (and $c.assertionPublicKey $v.assertionKey.create)) | sha256sum | quote }}
         {{- end }}
         {{- with $c.podAnnotations }}
         {{- toYaml . | nindent 8 }}

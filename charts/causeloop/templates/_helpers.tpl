@@ -82,6 +82,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.tenancy.secrets.create -}}{{ include "causeloop.fullname" . }}-tenancy{{- else -}}{{ .Values.tenancy.secrets.existingSecret }}{{- end -}}
 {{- end -}}
 
+{{- define "causeloop.insightsSecretName" -}}
+{{- if .Values.insights.secrets.create -}}{{ include "causeloop.fullname" . }}-insights{{- else -}}{{ .Values.insights.secrets.existingSecret }}{{- end -}}
+{{- end -}}
+
 {{/*
 Does this component serve HTTPS instead of HTTP? (dict "root" $ "name" … "c" …): the
 gateway with apiGateway.tls.existingSecret set. Its port is then `https` (ports.https).
@@ -195,9 +199,10 @@ downstream (the <NAME>_GRPC_ADDR env, both ends of the NetworkPolicies) reads `c
 {{- $needsJwt := false -}}
 {{- $needsAssertionKey := false -}}
 {{- $needsPublicKey := false -}}
+{{- $publicKeyUsers := list -}}
 {{- range $name, $c := $components -}}
 {{- if $c.assertionKey -}}{{- $needsAssertionKey = true -}}{{- end -}}
-{{- if $c.assertionPublicKey -}}{{- $needsPublicKey = true -}}{{- end -}}
+{{- if $c.assertionPublicKey -}}{{- $needsPublicKey = true -}}{{- $publicKeyUsers = append $publicKeyUsers $name -}}{{- end -}}
 {{- if $c.masterKey -}}{{- $needsMasterKey = true -}}{{- end -}}
 {{- if $c.jwtSecret -}}{{- $needsJwt = true -}}{{- end -}}
 {{- if not (or $c.grpc $c.http) -}}
@@ -256,10 +261,10 @@ downstream (the <NAME>_GRPC_ADDR env, both ends of the NetworkPolicies) reads `c
 {{- $errors = append $errors "assertionKey.privateKey is the published development key (k8s/dev-values.yaml), which must not sign assertions under environment=production: generate a real one (openssl genpkey -algorithm ed25519)" -}}
 {{- end -}}
 {{- if and $needsPublicKey $v.assertionKey.create (not $v.assertionKey.publicKey) -}}
-{{- $errors = append $errors "assertionKey.create is true but assertionKey.publicKey is empty: tenancy verifies principal assertions with it; set it to the SPKI PEM of assertionKey.privateKey (openssl pkey -in assertion-key.pem -pubout)" -}}
+{{- $errors = append $errors (printf "assertionKey.create is true but assertionKey.publicKey is empty: %s verify principal assertions with it; set it to the SPKI PEM of assertionKey.privateKey (openssl pkey -in assertion-key.pem -pubout)" (join " and " $publicKeyUsers)) -}}
 {{- end -}}
 {{- if and $needsPublicKey (not $v.assertionKey.create) (not $v.assertionKey.existingSecret) -}}
-{{- $errors = append $errors "tenancy needs auth's principal-assertion public key: set assertionKey.existingSecret (with key assertionKey.publicSecretKey), or assertionKey.create=true with assertionKey.publicKey" -}}
+{{- $errors = append $errors (printf "%s need auth's principal-assertion public key: set assertionKey.existingSecret (with key assertionKey.publicSecretKey), or assertionKey.create=true with assertionKey.publicKey" (join " and " $publicKeyUsers)) -}}
 {{- end -}}
 {{- if hasKey $components "tenancy" -}}
 {{- /* services/tenancy: CURSOR_SIGNING_KEY (32+ bytes) and a real GOVERNANCE_SIGNING_KEY are required under production. */ -}}
@@ -281,6 +286,20 @@ downstream (the <NAME>_GRPC_ADDR env, both ends of the NetworkPolicies) reads `c
 {{- end -}}
 {{- else if not $ts.existingSecret -}}
 {{- $errors = append $errors "tenancy needs CURSOR_SIGNING_KEY and GOVERNANCE_SIGNING_KEY: set tenancy.secrets.existingSecret, or tenancy.secrets.create=true with tenancy.secrets.cursorSigningKey and governanceSigningKey" -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $components "insights" -}}
+{{- /* services/insights/src/config.ts: CURSOR_SIGNING_KEY (32+ bytes) is required under production. */ -}}
+{{- $is := $v.insights.secrets -}}
+{{- if $is.create -}}
+{{- if and (eq $v.environment "production") (not $is.cursorSigningKey) -}}
+{{- $errors = append $errors "insights.secrets.cursorSigningKey is empty, which insights refuses under environment=production: set it (at least 32 bytes, e.g. openssl rand -base64 48)" -}}
+{{- end -}}
+{{- if and $is.cursorSigningKey (lt (len $is.cursorSigningKey) 32) -}}
+{{- $errors = append $errors "insights.secrets.cursorSigningKey must be at least 32 characters (insights refuses shorter keys)" -}}
+{{- end -}}
+{{- else if not $is.existingSecret -}}
+{{- $errors = append $errors "insights needs CURSOR_SIGNING_KEY: set insights.secrets.existingSecret, or insights.secrets.create=true with insights.secrets.cursorSigningKey" -}}
 {{- end -}}
 {{- end -}}
 {{- if hasKey $components "auth" -}}

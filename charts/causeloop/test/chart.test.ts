@@ -29,6 +29,7 @@ const tests = [
   'api-gateway: env, database, ClusterIP Service, NetworkPolicy paths (HTTP in, ops from monitoring and the test pod, auth, tenancy, database and DNS out)',
   'api-gateway: HTTPS from a kubernetes.io/tls Secret, CORS origins',
   'tenancy: env, secrets, public key, NetworkPolicy paths; values refused under production',
+  'insights: env, secrets, public key, NetworkPolicy paths (gateway, clientsFrom, auth, database); values refused under production',
   'gateway-only objects',
 ] as const;
 const skip = reportMissingHelm('chart tests (charts/causeloop/test/chart.test.ts)', tests);
@@ -94,25 +95,28 @@ describe.skipIf(skip)('charts/causeloop', () => {
         'components.api-gateway.enabled=false',
       ],
     });
-    expect(error).toContain('Causeloop values are inconsistent (5 problems)');
+    expect(error).toContain('Causeloop values are inconsistent (6 problems)');
     expect(error).toContain('shutdown.terminationGracePeriodSeconds (12) must exceed shutdown.preStopSleepSeconds + shutdown.drainSeconds (15)');
     expect(error).toContain('components.crypto.autoscaling.minReplicas (5) is above maxReplicas (2)');
     expect(error).toContain('masterKey.create is true but masterKey.keyring is empty');
     expect(error).toContain('ingress.enabled needs components.api-gateway.enabled');
     expect(error).toContain('components.tenancy calls auth, which is not enabled');
+    expect(error).toContain('components.insights calls auth, which is not enabled');
     const devKey = renderChartError({ set: ['masterKey.create=true', 'masterKey.keyring=1:QN1X0xJFrqTG5h9yZ3rAJf2By8KqCz7Uu7yGUBj9eVo='] });
     expect(devKey).toContain('published development key');
   });
 
-  it('renders only what exists by default: crypto, auth, tenancy, the api-gateway, their objects, the migration Job and the test pod', () => {
+  it('renders every service by default: crypto, auth, tenancy, insights, the api-gateway, their objects, the migration Job and the test pod', () => {
     const names = rendered.default.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names).toEqual([
-      'Deployment/causeloop-api-gateway', 'Deployment/causeloop-auth', 'Deployment/causeloop-crypto', 'Deployment/causeloop-tenancy', 'Job/causeloop-migrate',
+      'Deployment/causeloop-api-gateway', 'Deployment/causeloop-auth', 'Deployment/causeloop-crypto', 'Deployment/causeloop-insights',
+      'Deployment/causeloop-tenancy', 'Job/causeloop-migrate',
       'NetworkPolicy/causeloop-api-gateway', 'NetworkPolicy/causeloop-auth', 'NetworkPolicy/causeloop-crypto', 'NetworkPolicy/causeloop-default-deny',
-      'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-tenancy', 'NetworkPolicy/causeloop-test',
+      'NetworkPolicy/causeloop-insights', 'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-tenancy', 'NetworkPolicy/causeloop-test',
       'Pod/causeloop-test-ready',
-      'Service/causeloop-api-gateway', 'Service/causeloop-auth', 'Service/causeloop-crypto', 'Service/causeloop-tenancy',
-      'ServiceAccount/causeloop-api-gateway', 'ServiceAccount/causeloop-auth', 'ServiceAccount/causeloop-crypto', 'ServiceAccount/causeloop-tenancy',
+      'Service/causeloop-api-gateway', 'Service/causeloop-auth', 'Service/causeloop-crypto', 'Service/causeloop-insights', 'Service/causeloop-tenancy',
+      'ServiceAccount/causeloop-api-gateway', 'ServiceAccount/causeloop-auth', 'ServiceAccount/causeloop-crypto', 'ServiceAccount/causeloop-insights',
+      'ServiceAccount/causeloop-tenancy',
     ]);
   });
 
@@ -189,7 +193,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(tenancy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'operator']);
     expect(tenancy.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 50051, 5432, 4317]);
     const cryptoAll = findObject(rendered.all, 'NetworkPolicy', 'causeloop-crypto')['spec'] as typeof policy;
-    expect(cryptoAll.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['insights', 'tenancy', 'operator']);
+    expect(cryptoAll.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['tenancy', 'operator']); // insights makes no data keys (yet)
   });
 
   it('gives auth its database URL, JWT_SECRET and token settings, and mounts the assertion key as the file PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE names', () => {
@@ -251,7 +255,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     };
     const byDefault = findObject(rendered.default, 'NetworkPolicy', 'causeloop-auth')['spec'] as Policy;
     expect(byDefault.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[50051], [9090]]);
-    expect(byDefault.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'tenancy', 'operator']); // both call auth
+    expect(byDefault.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'insights', 'tenancy', 'operator']); // all call auth
     expect(byDefault.ingress[1]!.from[0]).toMatchObject({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } });
     // No IdP configured: no way out but DNS and the database (any destination on 5432 by default).
     expect(byDefault.egress).toEqual([
@@ -279,7 +283,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(gateway.egress.some((rule) => rule.ports[0]!.port === 8443)).toBe(false); // only auth talks to the IdP
     // The test pod reaches every component's ops port.
     const testPolicy = findObject(rendered.default, 'NetworkPolicy', 'causeloop-test')['spec'] as { egress: { to?: { podSelector?: { matchExpressions?: { values: string[] }[] } }[] }[] };
-    expect(testPolicy.egress[1]!.to![0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'auth', 'crypto', 'tenancy']);
+    expect(testPolicy.egress[1]!.to![0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'auth', 'crypto', 'insights', 'tenancy']);
   });
 
   it('refuses auth without its secrets, with the development secrets under production, and with a partial IdP', () => {
@@ -287,7 +291,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
       set: ['jwt.existingSecret=', 'assertionKey.existingSecret=', 'auth.identityProvider.jwksUrl=https://idp.example/jwks.json'],
     });
     expect(missing).toContain('Causeloop values are inconsistent (4 problems)');
-    expect(missing).toContain("tenancy needs auth's principal-assertion public key: set assertionKey.existingSecret");
+    expect(missing).toContain("insights and tenancy need auth's principal-assertion public key: set assertionKey.existingSecret");
     expect(missing).toContain('auth needs JWT_SECRET: set jwt.existingSecret, or jwt.create=true with jwt.secret');
     expect(missing).toContain('auth needs its principal-assertion key: set assertionKey.existingSecret, or assertionKey.create=true with assertionKey.privateKey');
     expect(missing).toContain('auth.identityProvider: set jwksUrl, issuer and audience together, or none of them');
@@ -302,7 +306,8 @@ describe.skipIf(skip)('charts/causeloop', () => {
 
     // k8s/dev-values.yaml under production: the published development secrets (and tenancy's missing keys) refused at once.
     const devInProduction = renderChartError({ valuesFiles: ['k8s/dev-values.yaml'], set: ['environment=production'] });
-    expect(devInProduction).toContain('(5 problems)');
+    expect(devInProduction).toContain('(6 problems)');
+    expect(devInProduction).toContain('insights.secrets.cursorSigningKey is empty, which insights refuses under environment=production');
     expect(devInProduction).toContain('tenancy.secrets.cursorSigningKey is empty, which tenancy refuses under environment=production');
     expect(devInProduction).toContain('tenancy.secrets.governanceSigningKey is empty, which tenancy refuses under environment=production');
     expect(devInProduction).toContain('masterKey.keyring holds the published development key');
@@ -326,7 +331,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(schema).toContain("additional properties 'tokenTtl' not allowed");
   });
 
-  it('gives the api-gateway exactly the env its config reads, the app-role DATABASE_URL, AUTH_GRPC_ADDR and TENANCY_GRPC_ADDR, and a ClusterIP Service on the http port', () => {
+  it('gives the api-gateway exactly the env its config reads, the app-role DATABASE_URL, AUTH_GRPC_ADDR, TENANCY_GRPC_ADDR and INSIGHTS_GRPC_ADDR, and a ClusterIP Service on the http port', () => {
     const spec = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-api-gateway'));
     const container = spec.containers[0]!;
     expect(container.args).toEqual(['--import', '@causeloop/platform/tracing/register', 'services/api-gateway/dist/main.js']);
@@ -346,10 +351,12 @@ describe.skipIf(skip)('charts/causeloop', () => {
       { name: 'RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE', value: '600' },
       { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
       { name: 'TENANCY_GRPC_ADDR', value: 'dns:///causeloop-tenancy.causeloop.svc.cluster.local:50051' },
+      { name: 'INSIGHTS_GRPC_ADDR', value: 'dns:///causeloop-insights.causeloop.svc.cluster.local:50051' },
     ]);
-    // Without tenancy the gateway gets no TENANCY_GRPC_ADDR (its routes are then not served), and that is no error.
-    const withoutTenancy = podSpec(findObject(renderChart({ set: ['components.tenancy.enabled=false'] }), 'Deployment', 'causeloop-api-gateway')).containers[0]!.env!;
+    // Without tenancy or insights the gateway gets no address for it (its routes are then not served), and that is no error.
+    const withoutTenancy = podSpec(findObject(renderChart({ set: ['components.tenancy.enabled=false', 'components.insights.enabled=false'] }), 'Deployment', 'causeloop-api-gateway')).containers[0]!.env!;
     expect(withoutTenancy.map((e) => e.name)).not.toContain('TENANCY_GRPC_ADDR');
+    expect(withoutTenancy.map((e) => e.name)).not.toContain('INSIGHTS_GRPC_ADDR');
     expect(withoutTenancy.map((e) => e.name)).toContain('AUTH_GRPC_ADDR');
     expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(spec.volumes?.map((v) => v.name)).toEqual(['tmp']);
@@ -374,7 +381,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(schema).toContain("additional properties 'burst' not allowed");
   });
 
-  it('allows exactly the network paths the api-gateway needs: HTTP in (from anyone or gatewayFrom), ops from monitoring and the test pod, auth and tenancy gRPC, the database and DNS out', () => {
+  it('allows exactly the network paths the api-gateway needs: HTTP in (from anyone or gatewayFrom), ops from monitoring and the test pod, auth, tenancy and insights gRPC, the database and DNS out', () => {
     type Policy = {
       ingress: { from?: { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: object }[]; ports: { port: number; protocol: string }[] }[];
       egress: { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports: { port: number; protocol: string }[] }[];
@@ -396,16 +403,20 @@ describe.skipIf(skip)('charts/causeloop', () => {
         to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'causeloop', 'app.kubernetes.io/instance': 'causeloop', 'app.kubernetes.io/component': 'tenancy' } } }],
         ports: [{ protocol: 'TCP', port: 50051 }],
       },
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'causeloop', 'app.kubernetes.io/instance': 'causeloop', 'app.kubernetes.io/component': 'insights' } } }],
+        ports: [{ protocol: 'TCP', port: 50051 }],
+      },
       { ports: [{ port: 5432, protocol: 'TCP' }] },
     ]);
     // The production values name the database: the gateway reaches it there only, like auth.
     const production = findObject(rendered.production, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as Policy;
     expect(production.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ port: 5432, protocol: 'TCP' }] });
-    // Without tenancy: neither the gateway's egress to it nor a tenancy policy.
-    const withoutTenancy = renderChart({ set: ['components.tenancy.enabled=false'] });
+    // Without tenancy and insights: neither the gateway's egress to them nor their policies.
+    const withoutTenancy = renderChart({ set: ['components.tenancy.enabled=false', 'components.insights.enabled=false'] });
     const gatewayAlone = findObject(withoutTenancy, 'NetworkPolicy', 'causeloop-api-gateway')['spec'] as Policy;
     expect(gatewayAlone.egress.flatMap((rule) => rule.to ?? []).map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component']).filter((c) => c !== undefined)).toEqual(['auth']);
-    expect(withoutTenancy.some((o) => o.metadata.name === 'causeloop-tenancy')).toBe(false);
+    expect(withoutTenancy.some((o) => o.metadata.name === 'causeloop-tenancy' || o.metadata.name === 'causeloop-insights')).toBe(false);
     // networkPolicy.gatewayFrom narrows the HTTP port to the given peers (e.g. the ingress controller).
     const ingressController = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
     const narrowed = findObject(
@@ -539,6 +550,71 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(schema).toContain("at '/assertionKey/publicKey'");
   });
 
+  it('gives insights its database URL, the assertion public key, its cursor key from a Secret and AUTH_GRPC_ADDR, admits the gateway and clientsFrom, and refuses a missing key under production', () => {
+    const container = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-insights')).containers[0]!;
+    expect(container.args).toEqual(['--import', '@causeloop/platform/tracing/register', 'services/insights/dist/main.js']);
+    expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
+    expect(container.env).toEqual([
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'OPS_PORT', value: '9090' },
+      { name: 'GRPC_PORT', value: '50051' },
+      { name: 'SHUTDOWN_DRAIN_MS', value: '10000' },
+      { name: 'OTEL_SERVICE_NAME', value: 'causeloop-insights' },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'causeloop-database', key: 'DATABASE_URL' } } },
+      { name: 'PRINCIPAL_ASSERTION_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-assertion-key', key: 'public-key.pem' } } },
+      { name: 'INSIGHTS_MINER_MAX_CLUSTERS', value: '5000' },
+      { name: 'INSIGHTS_MINER_CACHE_WORKSPACES', value: '256' },
+      { name: 'CURSOR_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-insights', key: 'CURSOR_SIGNING_KEY' } } },
+      { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
+    ]);
+    // Nothing of auth's or crypto's secrets: no key file, no KEK.
+    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(findObject(rendered.default, 'Service', 'causeloop-insights')['spec']).toMatchObject({ clusterIP: 'None' });
+
+    // Chart-created Secret (contract values): the cursor key alone, and a checksum that rolls insights.
+    const secret = findObject(rendered.contract, 'Secret', 'causeloop-insights')['stringData'] as Record<string, string>;
+    expect(Object.keys(secret)).toEqual(['CURSOR_SIGNING_KEY']);
+    expect(Buffer.byteLength(secret['CURSOR_SIGNING_KEY']!)).toBeGreaterThanOrEqual(32);
+    const annotations = (findObject(rendered.contract, 'Deployment', 'causeloop-insights')['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+    expect(annotations['checksum/insights-secrets']).toMatch(/^[0-9a-f]{64}$/);
+    // Development values: no key, so no Secret and no env for it (insights falls back, outside production only).
+    expect(podSpec(findObject(rendered.dev, 'Deployment', 'causeloop-insights')).containers[0]!.env!.map((e) => e.name)).not.toContain('CURSOR_SIGNING_KEY');
+    expect(rendered.dev.some((o) => o.kind === 'Secret' && o.metadata.name === 'causeloop-insights')).toBe(false);
+
+    type Policy = {
+      ingress: { from: { podSelector?: { matchExpressions?: { values: string[] }[] }; namespaceSelector?: object }[]; ports: { port: number }[] }[];
+      egress: { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports: { port: number }[] }[];
+    };
+    // gRPC from the gateway and operator pods; out to DNS, auth and the database only.
+    const policy = findObject(rendered.default, 'NetworkPolicy', 'causeloop-insights')['spec'] as Policy;
+    expect(policy.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[50051], [9090]]);
+    expect(policy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'operator']);
+    expect(policy.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 5432]);
+    expect(policy.egress[1]!.to![0]!.podSelector?.matchLabels?.['app.kubernetes.io/component']).toBe('auth');
+    // networkPolicy.clientsFrom (every-component values) admits workloads calling its public APIs over gRPC, and tenancy's too; never auth's or crypto's.
+    const reporting = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'reporting' } } }];
+    for (const name of ['causeloop-insights', 'causeloop-tenancy']) {
+      const all = findObject(rendered.all, 'NetworkPolicy', name)['spec'] as Policy;
+      expect(all.ingress[1], name).toEqual({ from: reporting, ports: [{ protocol: 'TCP', port: 50051 }] });
+    }
+    for (const name of ['causeloop-auth', 'causeloop-crypto']) {
+      expect(JSON.stringify(findObject(rendered.all, 'NetworkPolicy', name)['spec']), name).not.toContain('reporting');
+    }
+
+    // Refused: a missing key under production, a short key, no Secret at all.
+    expect(renderChartError({ valuesFiles: ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile], set: ['insights.secrets.cursorSigningKey='] }))
+      .toContain('insights.secrets.cursorSigningKey is empty, which insights refuses under environment=production');
+    expect(renderChartError({ valuesFiles: ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile], set: ['insights.secrets.cursorSigningKey=short'] }))
+      .toContain('insights.secrets.cursorSigningKey must be at least 32 characters');
+    expect(renderChartError({ set: ['insights.secrets.existingSecret='] })).toContain('insights needs CURSOR_SIGNING_KEY');
+    const schema = renderChartError({ set: ['insights.secrets.cursorSigningKeyKey=a b', 'insights.minerMaxClusters=99', 'insights.minerCacheWorkspaces=0', 'insights.secrets.salt=1'] });
+    expect(schema).toContain("at '/insights/secrets/cursorSigningKeyKey'");
+    expect(schema).toContain("at '/insights/minerMaxClusters': minimum: got 99, want 100");
+    expect(schema).toContain("at '/insights/minerCacheWorkspaces': minimum: got 0, want 1");
+    expect(schema).toContain("additional properties 'salt' not allowed");
+  });
+
   it('runs migrations as a pre-install,pre-upgrade hook Job with the owner URL', () => {
     const job = findObject(rendered.default, 'Job', 'causeloop-migrate');
     expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
@@ -566,6 +642,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
       'http://causeloop-api-gateway.causeloop.svc.cluster.local:9090/ready', // issue 10: the gateway's readiness too
       'http://causeloop-auth.causeloop.svc.cluster.local:9090/ready',
       'http://causeloop-crypto.causeloop.svc.cluster.local:9090/ready',
+      'http://causeloop-insights.causeloop.svc.cluster.local:9090/ready',
       'http://causeloop-tenancy.causeloop.svc.cluster.local:9090/ready',
     ]);
     expect(urls(rendered.all)).toHaveLength(5);

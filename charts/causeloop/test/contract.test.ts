@@ -1,4 +1,4 @@
-// The chart contract: start each rendered service (crypto, auth, tenancy, api-gateway)
+// The chart contract: start each rendered service (crypto, auth, tenancy, insights, api-gateway)
 // locally with exactly the command, env, mounted files and ports the chart renders, and
 // check the rendered probes, gRPC health and the gateway's HTTP port answer; run the
 // migration Job's command against a fresh database.
@@ -20,7 +20,8 @@ const skip = reportMissingHelm('chart contract tests (charts/causeloop/test/cont
   'crypto starts with the rendered command, env, KEK file and ports; probes answer 200; gRPC health SERVING',
   'auth starts with the rendered command, env, Secrets, assertion key file, a fresh database and ports; probes answer 200; gRPC health SERVING',
   'tenancy starts with the rendered command, env, Secrets, a fresh database and ports; probes answer 200; gRPC health SERVING',
-  'the api-gateway starts with the rendered command, env, database and ports (auth and tenancy addresses pointed at them); probes answer 200; GET /openapi.json answers 200',
+  'insights starts with the rendered command, env, Secrets, a fresh database and ports; probes answer 200; gRPC health SERVING',
+  'the api-gateway starts with the rendered command, env, database and ports (auth, tenancy and insights addresses pointed at them); probes answer 200; GET /openapi.json answers 200 with the insights routes',
   'the helm test pod command passes against them',
   'the migration Job command migrates a fresh database',
 ]);
@@ -168,6 +169,7 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
   let crypto: RenderedService;
   let auth: RenderedService;
   let tenancy: RenderedService;
+  let insights: RenderedService;
   let gateway: RenderedService;
 
   beforeAll(async () => {
@@ -188,20 +190,27 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     };
     [crypto, auth] = await Promise.all([startRendered(objects, 'crypto', scratch), startRendered(objects, 'auth', scratch, useTestDatabase)]);
     // Callers start once their callees listen, with only the cluster addresses repointed.
-    tenancy = await startRendered(objects, 'tenancy', scratch, (env) => {
-      useTestDatabase(env);
-      useStarted(env, 'auth', auth);
-      useStarted(env, 'crypto', crypto);
-    });
+    [tenancy, insights] = await Promise.all([
+      startRendered(objects, 'tenancy', scratch, (env) => {
+        useTestDatabase(env);
+        useStarted(env, 'auth', auth);
+        useStarted(env, 'crypto', crypto);
+      }),
+      startRendered(objects, 'insights', scratch, (env) => {
+        useTestDatabase(env);
+        useStarted(env, 'auth', auth);
+      }),
+    ]);
     gateway = await startRendered(objects, 'api-gateway', scratch, (env) => {
       useTestDatabase(env);
       useStarted(env, 'auth', auth);
       useStarted(env, 'tenancy', tenancy);
+      useStarted(env, 'insights', insights);
     });
   });
 
   afterAll(async () => {
-    await Promise.all([gateway?.service.stop(), tenancy?.service.stop()]);
+    await Promise.all([gateway?.service.stop(), tenancy?.service.stop(), insights?.service.stop()]);
     await Promise.all([crypto?.service.stop(), auth?.service.stop()]);
     await database?.drop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -267,16 +276,39 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     await expectHealthy(tenancy);
   });
 
-  it('starts the api-gateway with the rendered settings and database, auth and tenancy pointed at theirs; probes answer 200 and GET /openapi.json answers 200', async () => {
+  it('starts insights with the rendered settings, its cursor key Secret and the assertion public key; its probes answer 200 and gRPC health is SERVING', async () => {
+    const { env, adjusted, service } = insights;
+    expect(Object.keys(env)).toEqual([
+      'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'GRPC_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'DATABASE_URL',
+      'PRINCIPAL_ASSERTION_PUBLIC_KEY', 'INSIGHTS_MINER_MAX_CLUSTERS', 'INSIGHTS_MINER_CACHE_WORKSPACES', 'CURSOR_SIGNING_KEY', 'AUTH_GRPC_ADDR',
+    ]);
+    expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR']);
+    // Every variable but the OpenTelemetry SDK's own is one insights' config reads (no typos, no leftovers).
+    const configNames = configVariables(['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema'], ['services/insights/src/config.ts']);
+    expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
+    expect(env['INSIGHTS_MINER_MAX_CLUSTERS']).toBe('2000');
+    expect(env['NODE_ENV']).toBe('production'); // so insights enforces its production checks on what the chart gave it
+    // The public key in the Secret is the half of auth's private key, as tenancy's is.
+    expect(env['PRINCIPAL_ASSERTION_PUBLIC_KEY']).toBe(tenancy.env['PRINCIPAL_ASSERTION_PUBLIC_KEY']);
+    expect(Buffer.byteLength(env['CURSOR_SIGNING_KEY']!)).toBeGreaterThanOrEqual(32);
+
+    const output = service.lines.map((line) => JSON.stringify(line)).join('\n');
+    expect(output).not.toContain(env['CURSOR_SIGNING_KEY']);
+    expect(service.lines.some((line) => String(line['message']).includes('CURSOR_SIGNING_KEY'))).toBe(false); // no throwaway-key warning
+    await expectHealthy(insights);
+  });
+
+  it('starts the api-gateway with the rendered settings and database, auth, tenancy and insights pointed at theirs; probes answer 200 and GET /openapi.json answers 200', async () => {
     const { env, adjusted, service } = gateway;
     expect(Object.keys(env)).toEqual([
       'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'HTTP_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'DATABASE_URL', 'TRUSTED_PROXIES',
       'CORS_ORIGINS', 'RATE_LIMIT_PER_CLIENT_PER_MINUTE', 'RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE', 'AUTH_GRPC_ADDR', 'TENANCY_GRPC_ADDR',
+      'INSIGHTS_GRPC_ADDR',
     ]);
-    expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR', 'TENANCY_GRPC_ADDR']); // nothing else rewritten but the mapped ports
+    expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR', 'TENANCY_GRPC_ADDR', 'INSIGHTS_GRPC_ADDR']); // nothing else rewritten but the mapped ports
     // Every variable but the OpenTelemetry SDK's own is one the gateway's config reads (no typos, no leftovers).
     const configNames = configVariables(['baseConfigSchema', 'databaseConfigSchema'], ['services/api-gateway/src/config.ts']);
-    expect(configNames).toContain('AUTH_GRPC_ADDR');
+    expect(configNames).toEqual(expect.arrayContaining(['AUTH_GRPC_ADDR', 'TENANCY_GRPC_ADDR', 'INSIGHTS_GRPC_ADDR']));
     expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
     expect(env['TRUSTED_PROXIES']).toBe('10.0.0.0/8,192.168.1.10');
     expect(env['CORS_ORIGINS']).toBe('https://app.example.com,http://localhost:3000');
@@ -284,25 +316,25 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     expect(env['RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE']).toBe('300');
     expect(service.lines.map((line) => String(line['message']))).toContain('api-gateway ready');
     await expectHealthy(gateway); // /ready is 200 only while auth answers over gRPC
+    // It fronts insights: the ingest, issue and pattern routes are in its document.
+    const document = (await (await fetch(`${service.httpUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/ingest/batch', '/v1/issues', '/v1/patterns/{pattern_id}/merge']));
   });
 
   it('passes the helm test pod command against them', async () => {
     const pod = findObject(objects, 'Pod', 'causeloop-test-ready');
     const [testContainer] = (pod['spec'] as IPodSpec).containers;
     const opsUrls: Record<string, string> = {
-      crypto: crypto.service.opsUrl, auth: auth.service.opsUrl, tenancy: tenancy.service.opsUrl, 'api-gateway': gateway.service.opsUrl,
+      crypto: crypto.service.opsUrl, auth: auth.service.opsUrl, tenancy: tenancy.service.opsUrl, insights: insights.service.opsUrl,
+      'api-gateway': gateway.service.opsUrl,
     };
     const args = testContainer!.args!.map((arg) =>
       arg.replace(/^http:\/\/causeloop-([a-z-]+)\.causeloop\.svc\.cluster\.local:9090/, (whole, name: string) => opsUrls[name] ?? whole),
     );
-    expect(args.filter((a) => a.startsWith('http'))).toEqual([
-      `${gateway.service.opsUrl}/ready`, `${auth.service.opsUrl}/ready`, `${crypto.service.opsUrl}/ready`, `${tenancy.service.opsUrl}/ready`,
-    ]);
+    const urls = [gateway, auth, crypto, insights, tenancy].map(({ service }) => `${service.opsUrl}/ready`);
+    expect(args.filter((a) => a.startsWith('http'))).toEqual(urls);
     const { stdout } = await run(process.execPath, args, { cwd: repositoryRoot });
-    expect(stdout).toContain(`ok   ${gateway.service.opsUrl}/ready`);
-    expect(stdout).toContain(`ok   ${auth.service.opsUrl}/ready`);
-    expect(stdout).toContain(`ok   ${crypto.service.opsUrl}/ready`);
-    expect(stdout).toContain(`ok   ${tenancy.service.opsUrl}/ready`);
+    for (const url of urls) expect(stdout).toContain(`ok   ${url}`);
   });
 
   it('migrates a fresh database with the migration Job command and the owner URL', async () => {

@@ -118,7 +118,8 @@ export const execHelmVersion = (): string => (helmBinary ? execFileSync(helmBina
 /**
  * A values file, made fresh for this test run, holding the secrets: auth's real Ed25519
  * assertion key pair (PKCS#8 and SPKI PEM) and a random 48-byte JWT_SECRET; tenancy's
- * random CURSOR_SIGNING_KEY and Ed25519 GOVERNANCE_SIGNING_KEY. Nothing private is
+ * random CURSOR_SIGNING_KEY and Ed25519 GOVERNANCE_SIGNING_KEY; insights' random
+ * CURSOR_SIGNING_KEY. Nothing private is
  * committed; pass it after a values file that sets the `create` flags.
  */
 export const generatedSecretsValuesFile: string = (() => {
@@ -137,6 +138,7 @@ export const generatedSecretsValuesFile: string = (() => {
         governanceSigningKey: governance.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       },
     },
+    insights: { secrets: { cursorSigningKey: randomBytes(48).toString('base64url') } },
   };
   writeFileSync(file, stringify(values), { mode: 0o600 });
   return file;

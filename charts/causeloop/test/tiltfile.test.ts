@@ -34,9 +34,14 @@ describe.skipIf(skip)('Tiltfile', () => {
     expect(report.forwards['causeloop-auth']).toEqual(['50051:50051', '9091:9090']);
     expect(report.resources['causeloop-tenancy']).toEqual(['causeloop-auth', 'causeloop-crypto']);
     expect(report.forwards['causeloop-tenancy']).toEqual(['50052:50051', '9092:9090']);
-    expect(report.resources['causeloop-api-gateway']).toEqual(['causeloop-auth', 'causeloop-tenancy']);
+    // insights on the ports npm start gives it (scripts/src/local-services.ts).
+    expect(report.resources['causeloop-insights']).toEqual(['causeloop-auth']);
+    expect(report.forwards['causeloop-insights']).toEqual(['50053:50051', '9093:9090']);
+    expect(report.resources['causeloop-api-gateway']).toEqual(['causeloop-auth', 'causeloop-tenancy', 'causeloop-insights']);
     expect(report.forwards['causeloop-api-gateway']).toEqual(['8080:8080', '9090:9090']);
-    expect(report.resources['causeloop-test-ready']).toEqual(['causeloop-crypto', 'causeloop-auth', 'causeloop-tenancy', 'causeloop-api-gateway']);
+    expect(report.resources['causeloop-test-ready']).toEqual([
+      'causeloop-crypto', 'causeloop-auth', 'causeloop-tenancy', 'causeloop-insights', 'causeloop-api-gateway',
+    ]);
     expect(readFileSync(path.join(repositoryRoot, 'Tiltfile'), 'utf8').split('\n').length).toBeLessThanOrEqual(40);
   });
 

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { clientServices } from '../src/client-services.js';
+import { clientServiceGroups, clientServices } from '../src/client-services.js';
+
+const typeNames = (services: object) => Object.fromEntries(Object.entries(services).map(([name, service]) => [name, (service as { typeName: string }).typeName]));
 
 describe('the services a client exposes', () => {
-  it('are tenancy’s workload-facing services, and never the operator-only provisioning', () => {
-    expect(Object.fromEntries(Object.entries(clientServices).map(([name, service]) => [name, service.typeName]))).toEqual({
+  it('are tenancy’s and insights’ workload-facing services, and never the operator-only provisioning', () => {
+    expect(typeNames(clientServices)).toEqual({
       workspaces: 'causeloop.tenancy.v1.WorkspaceService',
       members: 'causeloop.tenancy.v1.MemberService',
       auditLog: 'causeloop.tenancy.v1.AuditLogService',
       governance: 'causeloop.tenancy.v1.GovernanceService',
+      ingest: 'causeloop.insights.v1.IngestService',
+      issues: 'causeloop.insights.v1.IssueService',
+      patterns: 'causeloop.insights.v1.PatternService',
     });
+  });
+
+  it('are grouped by the service that serves them, each called at its own address', () => {
+    expect(Object.keys(clientServiceGroups.tenancy)).toEqual(['workspaces', 'members', 'auditLog', 'governance']);
+    expect(Object.keys(clientServiceGroups.insights)).toEqual(['ingest', 'issues', 'patterns']);
   });
 });

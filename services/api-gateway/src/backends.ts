@@ -22,7 +22,7 @@ export interface Backends {
 export type BackendAddresses = Readonly<Record<ServiceWith<'public' | 'http'>, string | undefined>>;
 
 export function backendAddresses(config: GatewayConfig): BackendAddresses {
-  return { auth: config.authGrpcAddr, tenancy: config.tenancyGrpcAddr };
+  return { auth: config.authGrpcAddr, tenancy: config.tenancyGrpcAddr, insights: config.insightsGrpcAddr };
 }
 
 /**

@@ -19,6 +19,8 @@ export const gatewayConfigSchema = {
   authGrpcAddr: env.string('AUTH_GRPC_ADDR'),
   /** The tenancy service's gRPC address; unset, its routes (workspaces, members) are not served. */
   tenancyGrpcAddr: optional(env.string('TENANCY_GRPC_ADDR')),
+  /** The insights service's gRPC address; unset, its routes (ingest, issues, patterns) are not served. */
+  insightsGrpcAddr: optional(env.string('INSIGHTS_GRPC_ADDR')),
   /** Deadline of every backend call made for an HTTP request. */
   backendDeadlineMs: env.integer('BACKEND_DEADLINE_MS', { default: 10_000, min: 100, max: 120_000 }),
   httpBodyLimitBytes: env.integer('HTTP_BODY_LIMIT_BYTES', { default: 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 }),

@@ -51,13 +51,14 @@ let requests: Readonly<Record<string, () => Promise<RouteCall>>>;
 beforeAll(async () => {
   core = await startCoreProcesses();
   const tenancy = await core.startTenancy();
+  const insights = await core.startInsights();
   const connect = <S extends Parameters<typeof createGrpcClient>[0]>(service: S, address: string): GrpcClient<S> => {
     const client = createGrpcClient(service, { address, defaultDeadlineMs: 10_000 });
     clients.push(client);
     return client;
   };
   // What the gateway's main fronts, from the same declarations.
-  const fronted = frontedApis({ auth: core.auth.grpcAddress, tenancy: tenancy.grpcAddress }).flatMap(({ address, apis }) =>
+  const fronted = frontedApis({ auth: core.auth.grpcAddress, tenancy: tenancy.grpcAddress, insights: insights.grpcAddress }).flatMap(({ address, apis }) =>
     apis.map(({ service }) => frontService(service, connect(service, address))),
   );
   routes = collectRoutedRpcs(fronted);
@@ -128,6 +129,18 @@ beforeAll(async () => {
     return { path: { ...workspace, request_id: request.id }, payload: {}, token: oscar };
   };
 
+  // A new issue in a pattern of its own (its service is new), and that pattern's fingerprint.
+  type Ingested = { issue_id: string; pattern_id: string; grouping: { fingerprint: string } };
+  const ingested = async (): Promise<Ingested> =>
+    ok<Ingested>('POST', '/v1/ingest/events', olive, {
+      record: { source: 'ci', external_id: unique('record'), title: 'Deploy step failed with exit code 1', service: unique('service') },
+    });
+  const mergedPair = async (): Promise<{ target: Ingested; source: Ingested }> => {
+    const [target, source] = [await ingested(), await ingested()];
+    await ok('POST', `/v1/patterns/${target.pattern_id}/merge`, olive, { source_pattern_ids: [source.pattern_id] });
+    return { target, source };
+  };
+
   // Every POST and PATCH RPC, by name; the walk below fails for a route missing here.
   requests = {
     'causeloop.auth.v1.AuthService.ExchangeToken': async () => ({ payload: { subject_token: `dev:owner@${slug}.example` } }),
@@ -185,6 +198,48 @@ beforeAll(async () => {
     }),
     'causeloop.tenancy.v1.GovernanceService.ApproveErasureRequest': erasureRequest,
     'causeloop.tenancy.v1.GovernanceService.RejectErasureRequest': erasureRequest,
+    'causeloop.insights.v1.IngestService.IngestEvent': async () => ({
+      payload: { record: { source: 'sentry', external_id: unique('event'), title: 'Checkout failed with HTTP 502' } },
+      token: olive,
+    }),
+    'causeloop.insights.v1.IngestService.IngestBatch': async () => ({
+      payload: {
+        records: [
+          { source: 'sentry', external_id: unique('batch'), title: 'Checkout failed with HTTP 502' },
+          { source: 'jira', external_id: unique('batch'), title: 'Refund stuck in pending for order 42' },
+          { source: 'sentry', external_id: unique('batch'), title: '' },
+        ],
+      },
+      token: olive,
+    }),
+    'causeloop.insights.v1.IssueService.UpdateIssue': async () => ({
+      path: { issue_id: (await ingested()).issue_id },
+      payload: { status: 'analyzing', assignee: 'olive' },
+      token: olive,
+    }),
+    'causeloop.insights.v1.IssueService.LinkIssue': async () => ({
+      path: { issue_id: (await ingested()).issue_id },
+      payload: { pattern_id: (await ingested()).pattern_id },
+      token: olive,
+    }),
+    'causeloop.insights.v1.IssueService.UnlinkIssue': async () => ({
+      path: { issue_id: (await ingested()).issue_id },
+      payload: {},
+      token: olive,
+    }),
+    'causeloop.insights.v1.PatternService.UpdatePattern': async () => ({
+      path: { pattern_id: (await ingested()).pattern_id },
+      payload: { status: 'active' },
+      token: olive,
+    }),
+    'causeloop.insights.v1.PatternService.MergePatterns': async () => {
+      const [target, source] = [await ingested(), await ingested()];
+      return { path: { pattern_id: target.pattern_id }, payload: { source_pattern_ids: [source.pattern_id] }, token: olive };
+    },
+    'causeloop.insights.v1.PatternService.SplitPattern': async () => {
+      const { target, source } = await mergedPair();
+      return { path: { pattern_id: target.pattern_id }, payload: { fingerprint: source.grouping.fingerprint }, token: olive };
+    },
   };
 });
 

@@ -96,9 +96,14 @@ describe('a client generated from docs/openapi.json', () => {
 
   beforeAll(async () => {
     core = await startCoreProcesses();
-    const tenancy = await core.startTenancy();
+    const [tenancy, insights] = await Promise.all([core.startTenancy(), core.startInsights()]);
     const gateway = core.adopt(
-      await startGatewayProcess({ databaseUrl: core.database.appUrl, authAddress: core.auth.grpcAddress, tenancyAddress: tenancy.grpcAddress }),
+      await startGatewayProcess({
+        databaseUrl: core.database.appUrl,
+        authAddress: core.auth.grpcAddress,
+        tenancyAddress: tenancy.grpcAddress,
+        insightsAddress: insights.grpcAddress,
+      }),
     );
     gatewayUrl = gateway.httpUrl ?? '';
     const provisioning = createGrpcClient(ProvisioningService, { address: tenancy.grpcAddress, defaultDeadlineMs: 10_000 });

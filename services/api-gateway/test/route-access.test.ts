@@ -8,7 +8,7 @@ import { collectRoutedRpcs } from '../src/routes/http-rules.js';
 
 // Start-up reading of the rules only: no backend is called.
 const unreachable: FrontedService['call'] = () => Promise.reject(new Error('not called'));
-const fronted = frontedApis({ auth: 'auth:50051', tenancy: 'tenancy:50051' }).flatMap(({ apis }) =>
+const fronted = frontedApis({ auth: 'auth:50051', tenancy: 'tenancy:50051', insights: 'insights:50051' }).flatMap(({ apis }) =>
   apis.map(({ service }) => ({ service, call: unreachable })),
 );
 

@@ -17,6 +17,8 @@ export interface ProvisionedWorkspace {
 export interface TenancyProcesses {
   /** `127.0.0.1:<port>` of the tenancy process. */
   readonly tenancyAddress: string;
+  /** `127.0.0.1:<port>` of the insights process, when one was asked for. */
+  readonly insightsAddress: string | undefined;
   /** Starts another tenancy process on `port` (same database and peers), e.g. one that comes up late. */
   startTenancy(port?: number): Promise<ServiceProcess>;
   provisionWorkspace(options: { slug: string; serviceAccountRole: Role }): Promise<ProvisionedWorkspace>;
@@ -24,13 +26,13 @@ export interface TenancyProcesses {
 }
 
 /**
- * Crypto, auth (development mode, so `dev:<email>` sign-ins work) and tenancy as real
- * processes on a fresh migrated database, the way pods run them: the client under test
- * talks to them over loopback only.
+ * Crypto, auth (development mode, so `dev:<email>` sign-ins work) and tenancy (and, with
+ * `insights`, insights) as real processes on a fresh migrated database, the way pods run
+ * them: the client under test talks to them over loopback only.
  */
-export async function startTenancyProcesses(): Promise<TenancyProcesses> {
+export async function startTenancyProcesses(options: { readonly insights?: boolean } = {}): Promise<TenancyProcesses> {
   const core = await startCoreProcesses();
-  const tenancy = await core.startTenancy();
+  const [tenancy, insights] = await Promise.all([core.startTenancy(), options.insights === true ? core.startInsights() : undefined]);
 
   const clientOptions = { defaultDeadlineMs: 10_000 };
   const authClient = createGrpcClient(AuthService, { address: core.auth.grpcAddress, ...clientOptions });
@@ -39,6 +41,7 @@ export async function startTenancyProcesses(): Promise<TenancyProcesses> {
 
   return {
     tenancyAddress: tenancy.grpcAddress,
+    insightsAddress: insights?.grpcAddress,
     startTenancy: core.startTenancy,
     async provisionWorkspace({ slug, serviceAccountRole }) {
       const created = await provisionOrganization(provisioning, core.operator.token, { slug });

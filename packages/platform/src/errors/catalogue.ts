@@ -26,6 +26,7 @@ export const errorCatalogue = {
   unprocessable: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, title: 'Unprocessable request' },
   last_owner: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, title: 'The last owner cannot be removed or demoted' },
   retention_below_minimum: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, title: 'Retention below the minimum' },
+  invalid_transition: { grpc: GrpcStatus.FAILED_PRECONDITION, title: 'Status change not allowed' },
   rate_limited: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, title: 'Too many requests' },
   payload_too_large: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, http: 413, title: 'Payload too large' },
   unsupported_media_type: { grpc: GrpcStatus.INVALID_ARGUMENT, http: 415, title: 'Unsupported media type' },

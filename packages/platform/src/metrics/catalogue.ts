@@ -7,6 +7,10 @@ const requestDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 // One data-key operation takes tens of microseconds; a batch of 1,000 a few tens of milliseconds.
 const cryptoDurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
+// One ingest batch (up to 500 records) groups in memory and writes in a few statements:
+// milliseconds to a few hundred; the top buckets catch lock waits behind another batch.
+const ingestDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 // gRPC labels carry the `grpc_` prefix: a plain `service` would overwrite the process's own
 // `service` label that every registry sets (createMetricsRegistry).
 const grpcLabels = ['grpc_service', 'grpc_method', 'grpc_code'] as const;
@@ -100,6 +104,25 @@ export const metricCatalogue = {
       ['failure'],
     ),
     idempotentReplays: counter('causeloop_gateway_idempotent_replays_total', 'Answers replayed for a repeated Idempotency-Key.'),
+  },
+  insights: {
+    // `source` is the stored source (unknown ones are `custom`), so the set is closed.
+    issuesIngested: counter(
+      'causeloop_insights_issues_ingested_total',
+      'Failure records ingested, by stored source and outcome (created, updated or rejected).',
+      ['source', 'outcome'],
+    ),
+    ingestBatchDuration: histogram(
+      'causeloop_insights_ingest_batch_duration_seconds',
+      'Time to check, group and store one ingest call (IngestEvent or IngestBatch), refused calls included.',
+      [],
+      ingestDurationBuckets,
+    ),
+    groupingDecisions: counter(
+      'causeloop_insights_grouping_decisions_total',
+      "Records grouped, by what the workspace's template miner did with each (created, matched, generalized, merged).",
+      ['kind'],
+    ),
   },
 } as const;
 

@@ -1,6 +1,9 @@
 import type { DescService } from '@bufbuild/protobuf';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
+import { IngestService } from '@causeloop/proto/causeloop/insights/v1/ingest_pb.js';
+import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.js';
+import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
 import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
@@ -51,6 +54,14 @@ export const serviceCatalogue = [
       { service: AuditLogService, exposure: 'public', clientName: 'auditLog' },
       { service: GovernanceService, exposure: 'public', clientName: 'governance' },
       { service: ProvisioningService, exposure: 'operator' },
+    ],
+  },
+  {
+    name: 'insights',
+    apis: [
+      { service: IngestService, exposure: 'public', clientName: 'ingest' },
+      { service: IssueService, exposure: 'public', clientName: 'issues' },
+      { service: PatternService, exposure: 'public', clientName: 'patterns' },
     ],
   },
   { name: 'api-gateway', apis: [] },

@@ -2,7 +2,7 @@ import { generateAssertionKeyPair, type AssertionKeyPair } from '../identity/pri
 import { generateOperatorToken } from '../identity/operator-token.js';
 import type { ServiceProcess } from '../service-process/start-service-process.js';
 import { createTestDatabase, type TestDatabase } from './create-test-database.js';
-import { startAuthProcess, startCryptoProcess, startTenancyProcess } from './start-core-services.js';
+import { startAuthProcess, startCryptoProcess, startInsightsProcess, startTenancyProcess, type InsightsProcessOptions } from './start-core-services.js';
 
 export interface CoreProcesses {
   /** A fresh migrated database. */
@@ -18,6 +18,8 @@ export interface CoreProcesses {
   adopt(process: ServiceProcess): ServiceProcess;
   /** Starts a tenancy process over these (stopped on close), on `port` or a random one. */
   startTenancy(port?: number): Promise<ServiceProcess>;
+  /** Starts an insights process over these (stopped on close); two started with one cursor key accept each other's cursors. */
+  startInsights(options?: Pick<InsightsProcessOptions, 'port' | 'cursorSigningKey' | 'env'>): Promise<ServiceProcess>;
   /** Stops every process, then drops the database. */
   close(): Promise<void>;
 }
@@ -60,6 +62,15 @@ export async function startCoreProcesses(): Promise<CoreProcesses> {
             assertionPublicKeyPem: keys.publicKeyPem,
             operatorTokenSha256: operator.sha256,
             ...(port === undefined ? {} : { port }),
+          }),
+        ),
+      startInsights: async (options = {}) =>
+        adopt(
+          await startInsightsProcess({
+            databaseUrl: database.appUrl,
+            authAddress: auth.grpcAddress,
+            assertionPublicKeyPem: keys.publicKeyPem,
+            ...options,
           }),
         ),
       close,

@@ -35,9 +35,11 @@ export {
   startAuthProcess,
   startCryptoProcess,
   startGatewayProcess,
+  startInsightsProcess,
   startTenancyProcess,
   type AuthProcessOptions,
   type GatewayProcessOptions,
+  type InsightsProcessOptions,
   type TenancyProcessOptions,
 } from './start-core-services.js';
 export { uncataloguedMetrics } from './uncatalogued-metrics.js';

@@ -80,12 +80,48 @@ export function startTenancyProcess(options: TenancyProcessOptions): Promise<Ser
   });
 }
 
+export interface InsightsProcessOptions {
+  /** `causeloop_app`'s URL of the test database. */
+  readonly databaseUrl: string;
+  readonly authAddress: string;
+  /** Verifies the principal assertions auth signs. */
+  readonly assertionPublicKeyPem: string;
+  /** Its gRPC port; a random one when omitted. */
+  readonly port?: number;
+  /** Signs list cursors; replicas given the same one accept each other's cursors. A random one when omitted. */
+  readonly cursorSigningKey?: string;
+  /** Variables on top, e.g. `INSIGHTS_MINER_MAX_CLUSTERS`. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The insights service as a process. */
+export function startInsightsProcess(options: InsightsProcessOptions): Promise<ServiceProcess> {
+  return startServiceProcess({
+    main: serviceMain('insights'),
+    cwd: repositoryRoot,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: options.databaseUrl,
+      [grpcAddressVariable('auth')]: options.authAddress,
+      PRINCIPAL_ASSERTION_PUBLIC_KEY: options.assertionPublicKeyPem,
+      CURSOR_SIGNING_KEY: options.cursorSigningKey ?? randomBytes(32).toString('base64url'),
+      ...(options.port === undefined ? {} : { GRPC_PORT: String(options.port) }),
+      ...options.env,
+    },
+  });
+}
+
 export interface GatewayProcessOptions {
   /** `causeloop_app`'s URL of the test database (the gateway keeps idempotency keys there). */
   readonly databaseUrl: string;
   readonly authAddress: string;
   /** Tenancy's address; without it, tenancy's routes are not served. */
   readonly tenancyAddress?: string;
+  /** Insights' address; without it, insights' routes are not served. */
+  readonly insightsAddress?: string;
+  /** Variables on top, e.g. `RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -106,6 +142,8 @@ export function startGatewayProcess(options: GatewayProcessOptions): Promise<Ser
       DATABASE_URL: options.databaseUrl,
       [grpcAddressVariable('auth')]: options.authAddress,
       ...(options.tenancyAddress === undefined ? {} : { [grpcAddressVariable('tenancy')]: options.tenancyAddress }),
+      ...(options.insightsAddress === undefined ? {} : { [grpcAddressVariable('insights')]: options.insightsAddress }),
+      ...options.env,
     },
   });
 }

@@ -5,6 +5,7 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_causeloop_common_v1_http } from "../../common/v1/http_pb.js";
+import { file_causeloop_common_v1_validation } from "../../common/v1/validation_pb.js";
 import type { Grouping } from "./issues_pb.js";
 import { file_causeloop_insights_v1_issues } from "./issues_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -15,7 +16,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file causeloop/insights/v1/ingest.proto.
  */
 export const file_causeloop_insights_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("CiJjYXVzZWxvb3AvaW5zaWdodHMvdjEvaW5nZXN0LnByb3RvEhVjYXVzZWxvb3AuaW5zaWdodHMudjEi8gEKDUZhaWx1cmVSZWNvcmQSDgoGc291cmNlGAEgASgJEhMKC2V4dGVybmFsX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEgwKBGJvZHkYBCABKAkSEAoIc2V2ZXJpdHkYBSABKAkSDwoHc2VydmljZRgGIAEoCRIRCgljb21wb25lbnQYByABKAkSLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgsKA3VybBgJIAEoCRIrCgphdHRyaWJ1dGVzGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCJKChJJbmdlc3RFdmVudFJlcXVlc3QSNAoGcmVjb3JkGAEgASgLMiQuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkZhaWx1cmVSZWNvcmQipQEKE0luZ2VzdEV2ZW50UmVzcG9uc2USEAoIaXNzdWVfaWQYASABKAkSNQoHb3V0Y29tZRgCIAEoDjIkLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5Jbmdlc3RPdXRjb21lEhIKCnBhdHRlcm5faWQYAyABKAkSMQoIZ3JvdXBpbmcYBCABKAsyHy5jYXVzZWxvb3AuaW5zaWdodHMudjEuR3JvdXBpbmciSwoSSW5nZXN0QmF0Y2hSZXF1ZXN0EjUKB3JlY29yZHMYASADKAsyJC5jYXVzZWxvb3AuaW5zaWdodHMudjEuRmFpbHVyZVJlY29yZCKvAQoOQWNjZXB0ZWRSZWNvcmQSDQoFaW5kZXgYASABKA0SEAoIaXNzdWVfaWQYAiABKAkSNQoHb3V0Y29tZRgDIAEoDjIkLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5Jbmdlc3RPdXRjb21lEhIKCnBhdHRlcm5faWQYBCABKAkSMQoIZ3JvdXBpbmcYBSABKAsyHy5jYXVzZWxvb3AuaW5zaWdodHMudjEuR3JvdXBpbmciPgoOUmVqZWN0ZWRSZWNvcmQSDQoFaW5kZXgYASABKA0SDQoFZmllbGQYAiABKAkSDgoGcmVhc29uGAMgASgJIocBChNJbmdlc3RCYXRjaFJlc3BvbnNlEjcKCGFjY2VwdGVkGAEgAygLMiUuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkFjY2VwdGVkUmVjb3JkEjcKCHJlamVjdGVkGAIgAygLMiUuY2F1c2Vsb29wLmluc2lnaHRzLnYxLlJlamVjdGVkUmVjb3JkKmcKDUluZ2VzdE91dGNvbWUSHgoaSU5HRVNUX09VVENPTUVfVU5TUEVDSUZJRUQQABIaChZJTkdFU1RfT1VUQ09NRV9DUkVBVEVEEAESGgoWSU5HRVNUX09VVENPTUVfVVBEQVRFRBACMrwCCg1Jbmdlc3RTZXJ2aWNlEpQBCgtJbmdlc3RFdmVudBIpLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5Jbmdlc3RFdmVudFJlcXVlc3QaKi5jYXVzZWxvb3AuaW5zaWdodHMudjEuSW5nZXN0RXZlbnRSZXNwb25zZSIuyvMYKgoEUE9TVBIRL3YxL2luZ2VzdC9ldmVudHMaASoiDGluZ2VzdDp3cml0ZRKTAQoLSW5nZXN0QmF0Y2gSKS5jYXVzZWxvb3AuaW5zaWdodHMudjEuSW5nZXN0QmF0Y2hSZXF1ZXN0GiouY2F1c2Vsb29wLmluc2lnaHRzLnYxLkluZ2VzdEJhdGNoUmVzcG9uc2UiLcrzGCkKBFBPU1QSEC92MS9pbmdlc3QvYmF0Y2gaASoiDGluZ2VzdDp3cml0ZWIGcHJvdG8z", [file_causeloop_common_v1_http, file_causeloop_insights_v1_issues, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiJjYXVzZWxvb3AvaW5zaWdodHMvdjEvaW5nZXN0LnByb3RvEhVjYXVzZWxvb3AuaW5zaWdodHMudjEirAMKDUZhaWx1cmVSZWNvcmQSGAoGc291cmNlGAEgASgJQgja8xgEEgIQKBIiCgtleHRlcm5hbF9pZBgCIAEoCUIN2vMYCQgBEgUIARDIARIcCgV0aXRsZRgDIAEoCUIN2vMYCQgBEgUIARD0AxIYCgRib2R5GAQgASgJQgra8xgGEgQQoJwBEkUKCHNldmVyaXR5GAUgASgJQjPa8xgvEi0aK14ocFsxLTRdfFBbMS00XXxjcml0aWNhbHxoaWdofG1lZGl1bXxsb3cpPyQSGgoHc2VydmljZRgGIAEoCUIJ2vMYBRIDEMgBEhwKCWNvbXBvbmVudBgHIAEoCUIJ2vMYBRIDEMgBEi8KC29jY3VycmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6CgN1cmwYCSABKAlCLdrzGCkSJxDQDxoiXihbQS1aYS16XVtBLVphLXowLTkrLi1dKjovL1xTKyk/JBI3CgphdHRyaWJ1dGVzGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEIK2vMYBioEEDIYBCLwAQoLQmF0Y2hSZWNvcmQSDgoGc291cmNlGAEgASgJEhMKC2V4dGVybmFsX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEgwKBGJvZHkYBCABKAkSEAoIc2V2ZXJpdHkYBSABKAkSDwoHc2VydmljZRgGIAEoCRIRCgljb21wb25lbnQYByABKAkSLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgsKA3VybBgJIAEoCRIrCgphdHRyaWJ1dGVzGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCJSChJJbmdlc3RFdmVudFJlcXVlc3QSPAoGcmVjb3JkGAEgASgLMiQuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkZhaWx1cmVSZWNvcmRCBtrzGAIIASKlAQoTSW5nZXN0RXZlbnRSZXNwb25zZRIQCghpc3N1ZV9pZBgBIAEoCRI1CgdvdXRjb21lGAIgASgOMiQuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkluZ2VzdE91dGNvbWUSEgoKcGF0dGVybl9pZBgDIAEoCRIxCghncm91cGluZxgEIAEoCzIfLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5Hcm91cGluZyJYChJJbmdlc3RCYXRjaFJlcXVlc3QSQgoHcmVjb3JkcxgBIAMoCzIiLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5CYXRjaFJlY29yZEIN2vMYCQgBMgUIARD0AyKvAQoOQWNjZXB0ZWRSZWNvcmQSDQoFaW5kZXgYASABKA0SEAoIaXNzdWVfaWQYAiABKAkSNQoHb3V0Y29tZRgDIAEoDjIkLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5Jbmdlc3RPdXRjb21lEhIKCnBhdHRlcm5faWQYBCABKAkSMQoIZ3JvdXBpbmcYBSABKAsyHy5jYXVzZWxvb3AuaW5zaWdodHMudjEuR3JvdXBpbmciPgoOUmVqZWN0ZWRSZWNvcmQSDQoFaW5kZXgYASABKA0SDQoFZmllbGQYAiABKAkSDgoGcmVhc29uGAMgASgJIocBChNJbmdlc3RCYXRjaFJlc3BvbnNlEjcKCGFjY2VwdGVkGAEgAygLMiUuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkFjY2VwdGVkUmVjb3JkEjcKCHJlamVjdGVkGAIgAygLMiUuY2F1c2Vsb29wLmluc2lnaHRzLnYxLlJlamVjdGVkUmVjb3JkKmcKDUluZ2VzdE91dGNvbWUSHgoaSU5HRVNUX09VVENPTUVfVU5TUEVDSUZJRUQQABIaChZJTkdFU1RfT1VUQ09NRV9DUkVBVEVEEAESGgoWSU5HRVNUX09VVENPTUVfVVBEQVRFRBACMrwCCg1Jbmdlc3RTZXJ2aWNlEpQBCgtJbmdlc3RFdmVudBIpLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5Jbmdlc3RFdmVudFJlcXVlc3QaKi5jYXVzZWxvb3AuaW5zaWdodHMudjEuSW5nZXN0RXZlbnRSZXNwb25zZSIuyvMYKgoEUE9TVBIRL3YxL2luZ2VzdC9ldmVudHMaASoiDGluZ2VzdDp3cml0ZRKTAQoLSW5nZXN0QmF0Y2gSKS5jYXVzZWxvb3AuaW5zaWdodHMudjEuSW5nZXN0QmF0Y2hSZXF1ZXN0GiouY2F1c2Vsb29wLmluc2lnaHRzLnYxLkluZ2VzdEJhdGNoUmVzcG9uc2UiLcrzGCkKBFBPU1QSEC92MS9pbmdlc3QvYmF0Y2gaASoiDGluZ2VzdDp3cml0ZWIGcHJvdG8z", [file_causeloop_common_v1_http, file_causeloop_common_v1_validation, file_causeloop_insights_v1_issues, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * FailureRecord is one failure as a source reports it.
@@ -25,7 +26,7 @@ export const file_causeloop_insights_v1_ingest: GenFile = /*@__PURE__*/
 export type FailureRecord = Message<"causeloop.insights.v1.FailureRecord"> & {
   /**
    * Where the record comes from: sentry, pagerduty, github, jira, datadog, opsgenie,
-   * prometheus, ci, log or custom. Unknown sources are stored as custom.
+   * prometheus, ci, log or custom (any case). Unknown or empty sources are stored as custom.
    *
    * @generated from field: string source = 1;
    */
@@ -53,8 +54,8 @@ export type FailureRecord = Message<"causeloop.insights.v1.FailureRecord"> & {
   body: string;
 
   /**
-   * p1 (most severe) to p4; critical, high, medium and low are accepted as aliases.
-   * Empty means p3.
+   * p1 (most severe) to p4; critical, high, medium and low are accepted as aliases of p1 to
+   * p4. Empty means p3.
    *
    * @generated from field: string severity = 5;
    */
@@ -75,21 +76,22 @@ export type FailureRecord = Message<"causeloop.insights.v1.FailureRecord"> & {
   component: string;
 
   /**
-   * When the failure happened; empty means when it was received.
+   * When the failure happened, at most a day ahead of the receiver's clock and not before
+   * 1970; empty means when it was received.
    *
    * @generated from field: google.protobuf.Timestamp occurred_at = 8;
    */
   occurredAt?: Timestamp | undefined;
 
   /**
-   * A link back to the record in its source.
+   * A link back to the record in its source: an absolute URI (scheme://…), up to 2,000 characters.
    *
    * @generated from field: string url = 9;
    */
   url: string;
 
   /**
-   * Free-form attributes (bounded in size and depth).
+   * Free-form attributes: at most 50 keys, nested at most 4 levels deep, 16 KiB as JSON.
    *
    * @generated from field: google.protobuf.Struct attributes = 10;
    */
@@ -102,6 +104,73 @@ export type FailureRecord = Message<"causeloop.insights.v1.FailureRecord"> & {
  */
 export const FailureRecordSchema: GenMessage<FailureRecord> = /*@__PURE__*/
   messageDesc(file_causeloop_insights_v1_ingest, 0);
+
+/**
+ * BatchRecord is a FailureRecord inside a batch. It has FailureRecord's fields, and the
+ * service checks it against FailureRecord's rules, one record at a time: a record that breaks
+ * them is rejected on its own (RejectedRecord) instead of failing the whole batch, which is
+ * why the rules are not declared here.
+ *
+ * @generated from message causeloop.insights.v1.BatchRecord
+ */
+export type BatchRecord = Message<"causeloop.insights.v1.BatchRecord"> & {
+  /**
+   * @generated from field: string source = 1;
+   */
+  source: string;
+
+  /**
+   * @generated from field: string external_id = 2;
+   */
+  externalId: string;
+
+  /**
+   * @generated from field: string title = 3;
+   */
+  title: string;
+
+  /**
+   * @generated from field: string body = 4;
+   */
+  body: string;
+
+  /**
+   * @generated from field: string severity = 5;
+   */
+  severity: string;
+
+  /**
+   * @generated from field: string service = 6;
+   */
+  service: string;
+
+  /**
+   * @generated from field: string component = 7;
+   */
+  component: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 8;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string url = 9;
+   */
+  url: string;
+
+  /**
+   * @generated from field: google.protobuf.Struct attributes = 10;
+   */
+  attributes?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message causeloop.insights.v1.BatchRecord.
+ * Use `create(BatchRecordSchema)` to create a new message.
+ */
+export const BatchRecordSchema: GenMessage<BatchRecord> = /*@__PURE__*/
+  messageDesc(file_causeloop_insights_v1_ingest, 1);
 
 /**
  * @generated from message causeloop.insights.v1.IngestEventRequest
@@ -118,7 +187,7 @@ export type IngestEventRequest = Message<"causeloop.insights.v1.IngestEventReque
  * Use `create(IngestEventRequestSchema)` to create a new message.
  */
 export const IngestEventRequestSchema: GenMessage<IngestEventRequest> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_ingest, 1);
+  messageDesc(file_causeloop_insights_v1_ingest, 2);
 
 /**
  * @generated from message causeloop.insights.v1.IngestEventResponse
@@ -152,16 +221,18 @@ export type IngestEventResponse = Message<"causeloop.insights.v1.IngestEventResp
  * Use `create(IngestEventResponseSchema)` to create a new message.
  */
 export const IngestEventResponseSchema: GenMessage<IngestEventResponse> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_ingest, 2);
+  messageDesc(file_causeloop_insights_v1_ingest, 3);
 
 /**
  * @generated from message causeloop.insights.v1.IngestBatchRequest
  */
 export type IngestBatchRequest = Message<"causeloop.insights.v1.IngestBatchRequest"> & {
   /**
-   * @generated from field: repeated causeloop.insights.v1.FailureRecord records = 1;
+   * 1-500 records, each checked against FailureRecord's rules on its own.
+   *
+   * @generated from field: repeated causeloop.insights.v1.BatchRecord records = 1;
    */
-  records: FailureRecord[];
+  records: BatchRecord[];
 };
 
 /**
@@ -169,7 +240,7 @@ export type IngestBatchRequest = Message<"causeloop.insights.v1.IngestBatchReque
  * Use `create(IngestBatchRequestSchema)` to create a new message.
  */
 export const IngestBatchRequestSchema: GenMessage<IngestBatchRequest> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_ingest, 3);
+  messageDesc(file_causeloop_insights_v1_ingest, 4);
 
 /**
  * AcceptedRecord is a record of the batch that was stored.
@@ -210,7 +281,7 @@ export type AcceptedRecord = Message<"causeloop.insights.v1.AcceptedRecord"> & {
  * Use `create(AcceptedRecordSchema)` to create a new message.
  */
 export const AcceptedRecordSchema: GenMessage<AcceptedRecord> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_ingest, 4);
+  messageDesc(file_causeloop_insights_v1_ingest, 5);
 
 /**
  * RejectedRecord is a record of the batch that was refused, and why; nothing of it was stored.
@@ -219,18 +290,23 @@ export const AcceptedRecordSchema: GenMessage<AcceptedRecord> = /*@__PURE__*/
  */
 export type RejectedRecord = Message<"causeloop.insights.v1.RejectedRecord"> & {
   /**
+   * Position of the record in the request.
+   *
    * @generated from field: uint32 index = 1;
    */
   index: number;
 
   /**
-   * Which field was wrong, e.g. "records[3].severity".
+   * The first field that was wrong, e.g. "records[3].severity".
    *
    * @generated from field: string field = 2;
    */
   field: string;
 
   /**
+   * Every problem of the record, e.g. "records[3].title must not be empty; records[3].url
+   * must match the pattern …".
+   *
    * @generated from field: string reason = 3;
    */
   reason: string;
@@ -241,7 +317,7 @@ export type RejectedRecord = Message<"causeloop.insights.v1.RejectedRecord"> & {
  * Use `create(RejectedRecordSchema)` to create a new message.
  */
 export const RejectedRecordSchema: GenMessage<RejectedRecord> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_ingest, 5);
+  messageDesc(file_causeloop_insights_v1_ingest, 6);
 
 /**
  * @generated from message causeloop.insights.v1.IngestBatchResponse
@@ -263,7 +339,7 @@ export type IngestBatchResponse = Message<"causeloop.insights.v1.IngestBatchResp
  * Use `create(IngestBatchResponseSchema)` to create a new message.
  */
 export const IngestBatchResponseSchema: GenMessage<IngestBatchResponse> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_ingest, 6);
+  messageDesc(file_causeloop_insights_v1_ingest, 7);
 
 /**
  * IngestOutcome says what the record did to the workspace.
@@ -307,7 +383,8 @@ export const IngestOutcomeSchema: GenEnum<IngestOutcome> = /*@__PURE__*/
  */
 export const IngestService: GenService<{
   /**
-   * IngestEvent takes one record and answers with its issue and how it was grouped.
+   * IngestEvent takes one record and answers with its issue and how it was grouped. A record
+   * that breaks FailureRecord's rules is refused (400 / INVALID_ARGUMENT) naming each field.
    *
    * @generated from rpc causeloop.insights.v1.IngestService.IngestEvent
    */
@@ -317,8 +394,9 @@ export const IngestService: GenService<{
     output: typeof IngestEventResponseSchema;
   },
   /**
-   * IngestBatch takes 1-500 records; each is accepted or rejected on its own, and the
-   * accepted ones are stored together (one database round trip).
+   * IngestBatch takes 1-500 records; each is checked against FailureRecord's rules and
+   * accepted or rejected on its own, and the accepted ones are stored together (one
+   * statement writes their issues). Sending the same batch again creates no issue.
    *
    * @generated from rpc causeloop.insights.v1.IngestService.IngestBatch
    */

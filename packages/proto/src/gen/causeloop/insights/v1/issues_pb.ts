@@ -7,6 +7,7 @@ import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2
 import { file_causeloop_common_v1_http } from "../../common/v1/http_pb.js";
 import type { PageRequest, PageResponse } from "../../common/v1/pagination_pb.js";
 import { file_causeloop_common_v1_pagination } from "../../common/v1/pagination_pb.js";
+import { file_causeloop_common_v1_validation } from "../../common/v1/validation_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -15,7 +16,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file causeloop/insights/v1/issues.proto.
  */
 export const file_causeloop_insights_v1_issues: GenFile = /*@__PURE__*/
-  fileDesc("CiJjYXVzZWxvb3AvaW5zaWdodHMvdjEvaXNzdWVzLnByb3RvEhVjYXVzZWxvb3AuaW5zaWdodHMudjEiIwoEU2xvdBIMCgRraW5kGAEgASgJEg0KBXZhbHVlGAIgASgJImsKCEdyb3VwaW5nEhAKCHRlbXBsYXRlGAEgASgJEioKBXNsb3RzGAIgAygLMhsuY2F1c2Vsb29wLmluc2lnaHRzLnYxLlNsb3QSDAoEcnVsZRgDIAEoCRITCgtmaW5nZXJwcmludBgEIAEoCSL2AwoFSXNzdWUSCgoCaWQYASABKAkSDgoGc291cmNlGAIgASgJEhMKC2V4dGVybmFsX2lkGAMgASgJEg0KBXRpdGxlGAQgASgJEgwKBGJvZHkYBSABKAkSEAoIc2V2ZXJpdHkYBiABKAkSDwoHc2VydmljZRgHIAEoCRIRCgljb21wb25lbnQYCCABKAkSCwoDdXJsGAkgASgJEisKCmF0dHJpYnV0ZXMYCiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg4KBnN0YXR1cxgLIAEoCRIQCghhc3NpZ25lZRgMIAEoCRIMCgR0ZWFtGA0gASgJEhIKCnBhdHRlcm5faWQYDiABKAkSMQoIZ3JvdXBpbmcYDyABKAsyHy5jYXVzZWxvb3AuaW5zaWdodHMudjEuR3JvdXBpbmcSEgoKcmlza19zY29yZRgQIAEoDRITCgtvY2N1cnJlbmNlcxgRIAEoDRIvCgtvY2N1cnJlZF9hdBgSIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKY3JlYXRlZF9hdBgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgUIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiIwoPR2V0SXNzdWVSZXF1ZXN0EhAKCGlzc3VlX2lkGAEgASgJIj8KEEdldElzc3VlUmVzcG9uc2USKwoFaXNzdWUYASABKAsyHC5jYXVzZWxvb3AuaW5zaWdodHMudjEuSXNzdWUiiQIKEUxpc3RJc3N1ZXNSZXF1ZXN0Ei4KBHBhZ2UYASABKAsyIC5jYXVzZWxvb3AuY29tbW9uLnYxLlBhZ2VSZXF1ZXN0Eg4KBnN0YXR1cxgCIAEoCRIQCghzZXZlcml0eRgDIAEoCRIOCgZzb3VyY2UYBCABKAkSDwoHc2VydmljZRgFIAEoCRISCgpwYXR0ZXJuX2lkGAYgASgJEikKBXNpbmNlGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCQoBcRgJIAEoCRIMCgRzb3J0GAogASgJInEKEkxpc3RJc3N1ZXNSZXNwb25zZRIqCgRkYXRhGAEgAygLMhwuY2F1c2Vsb29wLmluc2lnaHRzLnYxLklzc3VlEi8KBHBhZ2UYAiABKAsyIS5jYXVzZWxvb3AuY29tbW9uLnYxLlBhZ2VSZXNwb25zZSKGAQoSVXBkYXRlSXNzdWVSZXF1ZXN0EhAKCGlzc3VlX2lkGAEgASgJEhMKBnN0YXR1cxgCIAEoCUgAiAEBEhUKCGFzc2lnbmVlGAMgASgJSAGIAQESEQoEdGVhbRgEIAEoCUgCiAEBQgkKB19zdGF0dXNCCwoJX2Fzc2lnbmVlQgcKBV90ZWFtIkIKE1VwZGF0ZUlzc3VlUmVzcG9uc2USKwoFaXNzdWUYASABKAsyHC5jYXVzZWxvb3AuaW5zaWdodHMudjEuSXNzdWUiOAoQTGlua0lzc3VlUmVxdWVzdBIQCghpc3N1ZV9pZBgBIAEoCRISCgpwYXR0ZXJuX2lkGAIgASgJIkAKEUxpbmtJc3N1ZVJlc3BvbnNlEisKBWlzc3VlGAEgASgLMhwuY2F1c2Vsb29wLmluc2lnaHRzLnYxLklzc3VlIiYKElVubGlua0lzc3VlUmVxdWVzdBIQCghpc3N1ZV9pZBgBIAEoCSJCChNVbmxpbmtJc3N1ZVJlc3BvbnNlEisKBWlzc3VlGAEgASgLMhwuY2F1c2Vsb29wLmluc2lnaHRzLnYxLklzc3VlIjsKGExpc3RTaW1pbGFySXNzdWVzUmVxdWVzdBIQCghpc3N1ZV9pZBgBIAEoCRINCgVsaW1pdBgCIAEoDSJnCgxTaW1pbGFySXNzdWUSKwoFaXNzdWUYASABKAsyHC5jYXVzZWxvb3AuaW5zaWdodHMudjEuSXNzdWUSEgoKc2ltaWxhcml0eRgCIAEoARIWCg5wYXR0ZXJuX3N0YXR1cxgDIAEoCSJOChlMaXN0U2ltaWxhcklzc3Vlc1Jlc3BvbnNlEjEKBGRhdGEYASADKAsyIy5jYXVzZWxvb3AuaW5zaWdodHMudjEuU2ltaWxhcklzc3VlMqsHCgxJc3N1ZVNlcnZpY2USigEKCEdldElzc3VlEiYuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkdldElzc3VlUmVxdWVzdBonLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5HZXRJc3N1ZVJlc3BvbnNlIi3K8xgpCgNHRVQSFS92MS9pc3N1ZXMve2lzc3VlX2lkfSILaXNzdWVzOnJlYWQShQEKCkxpc3RJc3N1ZXMSKC5jYXVzZWxvb3AuaW5zaWdodHMudjEuTGlzdElzc3Vlc1JlcXVlc3QaKS5jYXVzZWxvb3AuaW5zaWdodHMudjEuTGlzdElzc3Vlc1Jlc3BvbnNlIiLK8xgeCgNHRVQSCi92MS9pc3N1ZXMiC2lzc3VlczpyZWFkEpkBCgtVcGRhdGVJc3N1ZRIpLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5VcGRhdGVJc3N1ZVJlcXVlc3QaKi5jYXVzZWxvb3AuaW5zaWdodHMudjEuVXBkYXRlSXNzdWVSZXNwb25zZSIzyvMYLwoFUEFUQ0gSFS92MS9pc3N1ZXMve2lzc3VlX2lkfRoBKiIMaXNzdWVzOndyaXRlEpcBCglMaW5rSXNzdWUSJy5jYXVzZWxvb3AuaW5zaWdodHMudjEuTGlua0lzc3VlUmVxdWVzdBooLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5MaW5rSXNzdWVSZXNwb25zZSI3yvMYMwoEUE9TVBIaL3YxL2lzc3Vlcy97aXNzdWVfaWR9L2xpbmsaASoiDGlzc3Vlczp3cml0ZRKfAQoLVW5saW5rSXNzdWUSKS5jYXVzZWxvb3AuaW5zaWdodHMudjEuVW5saW5rSXNzdWVSZXF1ZXN0GiouY2F1c2Vsb29wLmluc2lnaHRzLnYxLlVubGlua0lzc3VlUmVzcG9uc2UiOcrzGDUKBFBPU1QSHC92MS9pc3N1ZXMve2lzc3VlX2lkfS91bmxpbmsaASoiDGlzc3Vlczp3cml0ZRKtAQoRTGlzdFNpbWlsYXJJc3N1ZXMSLy5jYXVzZWxvb3AuaW5zaWdodHMudjEuTGlzdFNpbWlsYXJJc3N1ZXNSZXF1ZXN0GjAuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkxpc3RTaW1pbGFySXNzdWVzUmVzcG9uc2UiNcrzGDEKA0dFVBIdL3YxL2lzc3Vlcy97aXNzdWVfaWR9L3NpbWlsYXIiC2lzc3VlczpyZWFkYgZwcm90bzM", [file_causeloop_common_v1_http, file_causeloop_common_v1_pagination, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiJjYXVzZWxvb3AvaW5zaWdodHMvdjEvaXNzdWVzLnByb3RvEhVjYXVzZWxvb3AuaW5zaWdodHMudjEiIwoEU2xvdBIMCgRraW5kGAEgASgJEg0KBXZhbHVlGAIgASgJImsKCEdyb3VwaW5nEhAKCHRlbXBsYXRlGAEgASgJEioKBXNsb3RzGAIgAygLMhsuY2F1c2Vsb29wLmluc2lnaHRzLnYxLlNsb3QSDAoEcnVsZRgDIAEoCRITCgtmaW5nZXJwcmludBgEIAEoCSL2AwoFSXNzdWUSCgoCaWQYASABKAkSDgoGc291cmNlGAIgASgJEhMKC2V4dGVybmFsX2lkGAMgASgJEg0KBXRpdGxlGAQgASgJEgwKBGJvZHkYBSABKAkSEAoIc2V2ZXJpdHkYBiABKAkSDwoHc2VydmljZRgHIAEoCRIRCgljb21wb25lbnQYCCABKAkSCwoDdXJsGAkgASgJEisKCmF0dHJpYnV0ZXMYCiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg4KBnN0YXR1cxgLIAEoCRIQCghhc3NpZ25lZRgMIAEoCRIMCgR0ZWFtGA0gASgJEhIKCnBhdHRlcm5faWQYDiABKAkSMQoIZ3JvdXBpbmcYDyABKAsyHy5jYXVzZWxvb3AuaW5zaWdodHMudjEuR3JvdXBpbmcSEgoKcmlza19zY29yZRgQIAEoDRITCgtvY2N1cnJlbmNlcxgRIAEoDRIvCgtvY2N1cnJlZF9hdBgSIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKY3JlYXRlZF9hdBgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgUIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiLwoPR2V0SXNzdWVSZXF1ZXN0EhwKCGlzc3VlX2lkGAEgASgJQgra8xgGCAESAiABIj8KEEdldElzc3VlUmVzcG9uc2USKwoFaXNzdWUYASABKAsyHC5jYXVzZWxvb3AuaW5zaWdodHMudjEuSXNzdWUi0gMKEUxpc3RJc3N1ZXNSZXF1ZXN0Ei4KBHBhZ2UYASABKAsyIC5jYXVzZWxvb3AuY29tbW9uLnYxLlBhZ2VSZXF1ZXN0ElsKBnN0YXR1cxgCIAEoCUJL2vMYRxJFGkNeKG5ld3xhbmFseXppbmd8YW5hbHl6ZWR8aW5fbG9vcHxwYXR0ZXJuX2ZvdW5kfHJlc29sdmVkfHdvbnRfZml4KT8kEkUKCHNldmVyaXR5GAMgASgJQjPa8xgvEi0aK14ocFsxLTRdfFBbMS00XXxjcml0aWNhbHxoaWdofG1lZGl1bXxsb3cpPyQSGAoGc291cmNlGAQgASgJQgja8xgEEgIQKBIaCgdzZXJ2aWNlGAUgASgJQgna8xgFEgMQyAESHAoKcGF0dGVybl9pZBgGIAEoCUII2vMYBBICIAESFwoFc2luY2UYByABKAlCCNrzGAQSAiAEEhcKBXVudGlsGAggASgJQgja8xgEEgIgBBIUCgFxGAkgASgJQgna8xgFEgMQ9AMSTQoEc29ydBgKIAEoCUI/2vMYOxI5GjdeKC0/b2NjdXJyZWRfYXR8LT9yaXNrX3Njb3JlfC0/c2V2ZXJpdHl8LT91cGRhdGVkX2F0KT8kInEKEkxpc3RJc3N1ZXNSZXNwb25zZRIqCgRkYXRhGAEgAygLMhwuY2F1c2Vsb29wLmluc2lnaHRzLnYxLklzc3VlEi8KBHBhZ2UYAiABKAsyIS5jYXVzZWxvb3AuY29tbW9uLnYxLlBhZ2VSZXNwb25zZSL0AQoSVXBkYXRlSXNzdWVSZXF1ZXN0EhwKCGlzc3VlX2lkGAEgASgJQgra8xgGCAESAiABEl8KBnN0YXR1cxgCIAEoCUJK2vMYRhJEGkJeKG5ld3xhbmFseXppbmd8YW5hbHl6ZWR8aW5fbG9vcHxwYXR0ZXJuX2ZvdW5kfHJlc29sdmVkfHdvbnRfZml4KSRIAIgBARIgCghhc3NpZ25lZRgDIAEoCUIJ2vMYBRIDEMgBSAGIAQESHAoEdGVhbRgEIAEoCUIJ2vMYBRIDEMgBSAKIAQFCCQoHX3N0YXR1c0ILCglfYXNzaWduZWVCBwoFX3RlYW0iQgoTVXBkYXRlSXNzdWVSZXNwb25zZRIrCgVpc3N1ZRgBIAEoCzIcLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5Jc3N1ZSJQChBMaW5rSXNzdWVSZXF1ZXN0EhwKCGlzc3VlX2lkGAEgASgJQgra8xgGCAESAiABEh4KCnBhdHRlcm5faWQYAiABKAlCCtrzGAYIARICIAEiQAoRTGlua0lzc3VlUmVzcG9uc2USKwoFaXNzdWUYASABKAsyHC5jYXVzZWxvb3AuaW5zaWdodHMudjEuSXNzdWUiMgoSVW5saW5rSXNzdWVSZXF1ZXN0EhwKCGlzc3VlX2lkGAEgASgJQgra8xgGCAESAiABIkIKE1VubGlua0lzc3VlUmVzcG9uc2USKwoFaXNzdWUYASABKAsyHC5jYXVzZWxvb3AuaW5zaWdodHMudjEuSXNzdWUiYQoYTGlzdFNpbWlsYXJJc3N1ZXNSZXF1ZXN0EhwKCGlzc3VlX2lkGAEgASgJQgra8xgGCAESAiABEicKBWxpbWl0GAIgASgNQhja8xgUGhIJAAAAAAAA8D8RAAAAAAAASUAiZwoMU2ltaWxhcklzc3VlEisKBWlzc3VlGAEgASgLMhwuY2F1c2Vsb29wLmluc2lnaHRzLnYxLklzc3VlEhIKCnNpbWlsYXJpdHkYAiABKAESFgoOcGF0dGVybl9zdGF0dXMYAyABKAkiTgoZTGlzdFNpbWlsYXJJc3N1ZXNSZXNwb25zZRIxCgRkYXRhGAEgAygLMiMuY2F1c2Vsb29wLmluc2lnaHRzLnYxLlNpbWlsYXJJc3N1ZTKrBwoMSXNzdWVTZXJ2aWNlEooBCghHZXRJc3N1ZRImLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5HZXRJc3N1ZVJlcXVlc3QaJy5jYXVzZWxvb3AuaW5zaWdodHMudjEuR2V0SXNzdWVSZXNwb25zZSItyvMYKQoDR0VUEhUvdjEvaXNzdWVzL3tpc3N1ZV9pZH0iC2lzc3VlczpyZWFkEoUBCgpMaXN0SXNzdWVzEiguY2F1c2Vsb29wLmluc2lnaHRzLnYxLkxpc3RJc3N1ZXNSZXF1ZXN0GikuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkxpc3RJc3N1ZXNSZXNwb25zZSIiyvMYHgoDR0VUEgovdjEvaXNzdWVzIgtpc3N1ZXM6cmVhZBKZAQoLVXBkYXRlSXNzdWUSKS5jYXVzZWxvb3AuaW5zaWdodHMudjEuVXBkYXRlSXNzdWVSZXF1ZXN0GiouY2F1c2Vsb29wLmluc2lnaHRzLnYxLlVwZGF0ZUlzc3VlUmVzcG9uc2UiM8rzGC8KBVBBVENIEhUvdjEvaXNzdWVzL3tpc3N1ZV9pZH0aASoiDGlzc3Vlczp3cml0ZRKXAQoJTGlua0lzc3VlEicuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkxpbmtJc3N1ZVJlcXVlc3QaKC5jYXVzZWxvb3AuaW5zaWdodHMudjEuTGlua0lzc3VlUmVzcG9uc2UiN8rzGDMKBFBPU1QSGi92MS9pc3N1ZXMve2lzc3VlX2lkfS9saW5rGgEqIgxpc3N1ZXM6d3JpdGUSnwEKC1VubGlua0lzc3VlEikuY2F1c2Vsb29wLmluc2lnaHRzLnYxLlVubGlua0lzc3VlUmVxdWVzdBoqLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5VbmxpbmtJc3N1ZVJlc3BvbnNlIjnK8xg1CgRQT1NUEhwvdjEvaXNzdWVzL3tpc3N1ZV9pZH0vdW5saW5rGgEqIgxpc3N1ZXM6d3JpdGUSrQEKEUxpc3RTaW1pbGFySXNzdWVzEi8uY2F1c2Vsb29wLmluc2lnaHRzLnYxLkxpc3RTaW1pbGFySXNzdWVzUmVxdWVzdBowLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5MaXN0U2ltaWxhcklzc3Vlc1Jlc3BvbnNlIjXK8xgxCgNHRVQSHS92MS9pc3N1ZXMve2lzc3VlX2lkfS9zaW1pbGFyIgtpc3N1ZXM6cmVhZGIGcHJvdG8z", [file_causeloop_common_v1_http, file_causeloop_common_v1_pagination, file_causeloop_common_v1_validation, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * Slot is one variable part of a message that grouping replaced, e.g. an id or a duration.
@@ -65,8 +66,9 @@ export type Grouping = Message<"causeloop.insights.v1.Grouping"> & {
 
   /**
    * template: the template, service and component matched the pattern's fingerprint;
-   * merged: the fingerprint's pattern was merged into this one; split: the fingerprint was
-   * split out into this pattern; manual: linked by hand; unlinked: taken out by hand.
+   * exact: the same, for a message with nothing variable in it; merged: the fingerprint's
+   * pattern was merged into this one; split: the fingerprint was split out into this
+   * pattern; manual: linked by hand; unlinked: taken out by hand.
    *
    * @generated from field: string rule = 3;
    */
@@ -256,17 +258,22 @@ export type ListIssuesRequest = Message<"causeloop.insights.v1.ListIssuesRequest
 
   /**
    * Filters; each accepts one value.
+   * new, analyzing, analyzed, in_loop, pattern_found, resolved or wont_fix.
    *
    * @generated from field: string status = 2;
    */
   status: string;
 
   /**
+   * p1 to p4 (critical, high, medium and low are accepted for them).
+   *
    * @generated from field: string severity = 3;
    */
   severity: string;
 
   /**
+   * A source as stored (unknown sources are stored as custom).
+   *
    * @generated from field: string source = 4;
    */
   source: string;
@@ -282,27 +289,28 @@ export type ListIssuesRequest = Message<"causeloop.insights.v1.ListIssuesRequest
   patternId: string;
 
   /**
-   * Issues that happened at or after `since` and before `until`.
+   * Issues that happened at or after `since` and before `until` (RFC 3339 date-times).
    *
-   * @generated from field: google.protobuf.Timestamp since = 7;
+   * @generated from field: string since = 7;
    */
-  since?: Timestamp | undefined;
+  since: string;
 
   /**
-   * @generated from field: google.protobuf.Timestamp until = 8;
+   * @generated from field: string until = 8;
    */
-  until?: Timestamp | undefined;
+  until: string;
 
   /**
-   * Full-text search over title and body (PostgreSQL websearch syntax).
+   * Full-text search over title and body (PostgreSQL websearch syntax: words, "a phrase",
+   * or, -excluded).
    *
    * @generated from field: string q = 9;
    */
   q: string;
 
   /**
-   * -occurred_at (default), occurred_at, -risk_score, risk_score, severity, -severity,
-   * -updated_at or updated_at; a leading "-" means descending.
+   * -occurred_at (default), occurred_at, -risk_score, risk_score, severity (most severe
+   * first), -severity, -updated_at or updated_at; a leading "-" means descending.
    *
    * @generated from field: string sort = 10;
    */
@@ -349,6 +357,8 @@ export type UpdateIssueRequest = Message<"causeloop.insights.v1.UpdateIssueReque
 
   /**
    * Fields left out are not changed; an empty assignee or team clears it.
+   * The new status: new, analyzing, analyzed, in_loop, pattern_found, resolved or wont_fix,
+   * one the workflow allows from the current one (docs/insights.md).
    *
    * @generated from field: optional string status = 2;
    */
@@ -399,6 +409,8 @@ export type LinkIssueRequest = Message<"causeloop.insights.v1.LinkIssueRequest">
   issueId: string;
 
   /**
+   * The pattern to move it into (not a merged one).
+   *
    * @generated from field: string pattern_id = 2;
    */
   patternId: string;

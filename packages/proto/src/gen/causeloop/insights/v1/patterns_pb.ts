@@ -7,6 +7,7 @@ import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2
 import { file_causeloop_common_v1_http } from "../../common/v1/http_pb.js";
 import type { PageRequest, PageResponse } from "../../common/v1/pagination_pb.js";
 import { file_causeloop_common_v1_pagination } from "../../common/v1/pagination_pb.js";
+import { file_causeloop_common_v1_validation } from "../../common/v1/validation_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -15,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file causeloop/insights/v1/patterns.proto.
  */
 export const file_causeloop_insights_v1_patterns: GenFile = /*@__PURE__*/
-  fileDesc("CiRjYXVzZWxvb3AvaW5zaWdodHMvdjEvcGF0dGVybnMucHJvdG8SFWNhdXNlbG9vcC5pbnNpZ2h0cy52MSIpCgpEYWlseUNvdW50EgwKBGRhdGUYASABKAkSDQoFY291bnQYAiABKA0ilgMKB1BhdHRlcm4SCgoCaWQYASABKAkSEAoIdGVtcGxhdGUYAiABKAkSDwoHc2VydmljZRgDIAEoCRIRCgljb21wb25lbnQYBCABKAkSDgoGc3RhdHVzGAUgASgJEhMKC21lcmdlZF9pbnRvGAYgASgJEhMKC2lzc3VlX2NvdW50GAcgASgNEi4KCmZpcnN0X3NlZW4YCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCWxhc3Rfc2VlbhgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKcmVjdXJyZW5jZRgKIAEoCRISCgpyaXNrX3Njb3JlGAsgASgNEhAKCHNldmVyaXR5GAwgASgJEjAKBWRhaWx5GA0gAygLMiEuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkRhaWx5Q291bnQSFAoMZmluZ2VycHJpbnRzGA4gAygJEi4KCnVwZGF0ZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIicKEUdldFBhdHRlcm5SZXF1ZXN0EhIKCnBhdHRlcm5faWQYASABKAkiRQoSR2V0UGF0dGVyblJlc3BvbnNlEi8KB3BhdHRlcm4YASABKAsyHi5jYXVzZWxvb3AuaW5zaWdodHMudjEuUGF0dGVybiKIAQoTTGlzdFBhdHRlcm5zUmVxdWVzdBIuCgRwYWdlGAEgASgLMiAuY2F1c2Vsb29wLmNvbW1vbi52MS5QYWdlUmVxdWVzdBIOCgZzdGF0dXMYAiABKAkSDwoHc2VydmljZRgDIAEoCRISCgpyZWN1cnJlbmNlGAQgASgJEgwKBHNvcnQYBSABKAkidQoUTGlzdFBhdHRlcm5zUmVzcG9uc2USLAoEZGF0YRgBIAMoCzIeLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5QYXR0ZXJuEi8KBHBhZ2UYAiABKAsyIS5jYXVzZWxvb3AuY29tbW9uLnYxLlBhZ2VSZXNwb25zZSJGChRNZXJnZVBhdHRlcm5zUmVxdWVzdBISCgpwYXR0ZXJuX2lkGAEgASgJEhoKEnNvdXJjZV9wYXR0ZXJuX2lkcxgCIAMoCSJIChVNZXJnZVBhdHRlcm5zUmVzcG9uc2USLwoHcGF0dGVybhgBIAEoCzIeLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5QYXR0ZXJuIj4KE1NwbGl0UGF0dGVyblJlcXVlc3QSEgoKcGF0dGVybl9pZBgBIAEoCRITCgtmaW5nZXJwcmludBgCIAEoCSJ3ChRTcGxpdFBhdHRlcm5SZXNwb25zZRIvCgdwYXR0ZXJuGAEgASgLMh4uY2F1c2Vsb29wLmluc2lnaHRzLnYxLlBhdHRlcm4SLgoGc291cmNlGAIgASgLMh4uY2F1c2Vsb29wLmluc2lnaHRzLnYxLlBhdHRlcm4ykgUKDlBhdHRlcm5TZXJ2aWNlEpYBCgpHZXRQYXR0ZXJuEiguY2F1c2Vsb29wLmluc2lnaHRzLnYxLkdldFBhdHRlcm5SZXF1ZXN0GikuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkdldFBhdHRlcm5SZXNwb25zZSIzyvMYLwoDR0VUEhkvdjEvcGF0dGVybnMve3BhdHRlcm5faWR9Ig1wYXR0ZXJuczpyZWFkEo8BCgxMaXN0UGF0dGVybnMSKi5jYXVzZWxvb3AuaW5zaWdodHMudjEuTGlzdFBhdHRlcm5zUmVxdWVzdBorLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5MaXN0UGF0dGVybnNSZXNwb25zZSImyvMYIgoDR0VUEgwvdjEvcGF0dGVybnMiDXBhdHRlcm5zOnJlYWQSqgEKDU1lcmdlUGF0dGVybnMSKy5jYXVzZWxvb3AuaW5zaWdodHMudjEuTWVyZ2VQYXR0ZXJuc1JlcXVlc3QaLC5jYXVzZWxvb3AuaW5zaWdodHMudjEuTWVyZ2VQYXR0ZXJuc1Jlc3BvbnNlIj7K8xg6CgRQT1NUEh8vdjEvcGF0dGVybnMve3BhdHRlcm5faWR9L21lcmdlGgEqIg5wYXR0ZXJuczp3cml0ZRKnAQoMU3BsaXRQYXR0ZXJuEiouY2F1c2Vsb29wLmluc2lnaHRzLnYxLlNwbGl0UGF0dGVyblJlcXVlc3QaKy5jYXVzZWxvb3AuaW5zaWdodHMudjEuU3BsaXRQYXR0ZXJuUmVzcG9uc2UiPsrzGDoKBFBPU1QSHy92MS9wYXR0ZXJucy97cGF0dGVybl9pZH0vc3BsaXQaASoiDnBhdHRlcm5zOndyaXRlYgZwcm90bzM", [file_causeloop_common_v1_http, file_causeloop_common_v1_pagination, file_google_protobuf_timestamp]);
+  fileDesc("CiRjYXVzZWxvb3AvaW5zaWdodHMvdjEvcGF0dGVybnMucHJvdG8SFWNhdXNlbG9vcC5pbnNpZ2h0cy52MSIpCgpEYWlseUNvdW50EgwKBGRhdGUYASABKAkSDQoFY291bnQYAiABKA0ilgMKB1BhdHRlcm4SCgoCaWQYASABKAkSEAoIdGVtcGxhdGUYAiABKAkSDwoHc2VydmljZRgDIAEoCRIRCgljb21wb25lbnQYBCABKAkSDgoGc3RhdHVzGAUgASgJEhMKC21lcmdlZF9pbnRvGAYgASgJEhMKC2lzc3VlX2NvdW50GAcgASgNEi4KCmZpcnN0X3NlZW4YCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCWxhc3Rfc2VlbhgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKcmVjdXJyZW5jZRgKIAEoCRISCgpyaXNrX3Njb3JlGAsgASgNEhAKCHNldmVyaXR5GAwgASgJEjAKBWRhaWx5GA0gAygLMiEuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkRhaWx5Q291bnQSFAoMZmluZ2VycHJpbnRzGA4gAygJEi4KCnVwZGF0ZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjMKEUdldFBhdHRlcm5SZXF1ZXN0Eh4KCnBhdHRlcm5faWQYASABKAlCCtrzGAYIARICIAEiRQoSR2V0UGF0dGVyblJlc3BvbnNlEi8KB3BhdHRlcm4YASABKAsyHi5jYXVzZWxvb3AuaW5zaWdodHMudjEuUGF0dGVybiKnAgoTTGlzdFBhdHRlcm5zUmVxdWVzdBIuCgRwYWdlGAEgASgLMiAuY2F1c2Vsb29wLmNvbW1vbi52MS5QYWdlUmVxdWVzdBJQCgZzdGF0dXMYAiABKAlCQNrzGDwSOho4XihlbWVyZ2luZ3xhY3RpdmV8bWl0aWdhdGluZ3x3YXRjaGluZ3xyZXNvbHZlZHxtZXJnZWQpPyQSGgoHc2VydmljZRgDIAEoCUIJ2vMYBRIDEMgBEjIKCnJlY3VycmVuY2UYBCABKAlCHtrzGBoSGBoWXihmcmVxdWVudHxyYXJlfG5ldyk/JBI+CgRzb3J0GAUgASgJQjDa8xgsEioaKF4oLXJpc2tfc2NvcmV8LWxhc3Rfc2VlbnwtaXNzdWVfY291bnQpPyQidQoUTGlzdFBhdHRlcm5zUmVzcG9uc2USLAoEZGF0YRgBIAMoCzIeLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5QYXR0ZXJuEi8KBHBhZ2UYAiABKAsyIS5jYXVzZWxvb3AuY29tbW9uLnYxLlBhZ2VSZXNwb25zZSKHAQoUVXBkYXRlUGF0dGVyblJlcXVlc3QSHgoKcGF0dGVybl9pZBgBIAEoCUIK2vMYBggBEgIgARJECgZzdGF0dXMYAiABKAlCL9rzGCsSKRonXihhY3RpdmV8bWl0aWdhdGluZ3x3YXRjaGluZ3xyZXNvbHZlZCkkSACIAQFCCQoHX3N0YXR1cyJIChVVcGRhdGVQYXR0ZXJuUmVzcG9uc2USLwoHcGF0dGVybhgBIAEoCzIeLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5QYXR0ZXJuImYKFE1lcmdlUGF0dGVybnNSZXF1ZXN0Eh4KCnBhdHRlcm5faWQYASABKAlCCtrzGAYIARICIAESLgoSc291cmNlX3BhdHRlcm5faWRzGAIgAygJQhLa8xgOCAEyBggBEBQYARICIAEiSAoVTWVyZ2VQYXR0ZXJuc1Jlc3BvbnNlEi8KB3BhdHRlcm4YASABKAsyHi5jYXVzZWxvb3AuaW5zaWdodHMudjEuUGF0dGVybiJYChNTcGxpdFBhdHRlcm5SZXF1ZXN0Eh4KCnBhdHRlcm5faWQYASABKAlCCtrzGAYIARICIAESIQoLZmluZ2VycHJpbnQYAiABKAlCDNrzGAgIARIECAEQZCJ3ChRTcGxpdFBhdHRlcm5SZXNwb25zZRIvCgdwYXR0ZXJuGAEgASgLMh4uY2F1c2Vsb29wLmluc2lnaHRzLnYxLlBhdHRlcm4SLgoGc291cmNlGAIgASgLMh4uY2F1c2Vsb29wLmluc2lnaHRzLnYxLlBhdHRlcm4yugYKDlBhdHRlcm5TZXJ2aWNlEpYBCgpHZXRQYXR0ZXJuEiguY2F1c2Vsb29wLmluc2lnaHRzLnYxLkdldFBhdHRlcm5SZXF1ZXN0GikuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkdldFBhdHRlcm5SZXNwb25zZSIzyvMYLwoDR0VUEhkvdjEvcGF0dGVybnMve3BhdHRlcm5faWR9Ig1wYXR0ZXJuczpyZWFkEo8BCgxMaXN0UGF0dGVybnMSKi5jYXVzZWxvb3AuaW5zaWdodHMudjEuTGlzdFBhdHRlcm5zUmVxdWVzdBorLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5MaXN0UGF0dGVybnNSZXNwb25zZSImyvMYIgoDR0VUEgwvdjEvcGF0dGVybnMiDXBhdHRlcm5zOnJlYWQSpQEKDVVwZGF0ZVBhdHRlcm4SKy5jYXVzZWxvb3AuaW5zaWdodHMudjEuVXBkYXRlUGF0dGVyblJlcXVlc3QaLC5jYXVzZWxvb3AuaW5zaWdodHMudjEuVXBkYXRlUGF0dGVyblJlc3BvbnNlIjnK8xg1CgVQQVRDSBIZL3YxL3BhdHRlcm5zL3twYXR0ZXJuX2lkfRoBKiIOcGF0dGVybnM6d3JpdGUSqgEKDU1lcmdlUGF0dGVybnMSKy5jYXVzZWxvb3AuaW5zaWdodHMudjEuTWVyZ2VQYXR0ZXJuc1JlcXVlc3QaLC5jYXVzZWxvb3AuaW5zaWdodHMudjEuTWVyZ2VQYXR0ZXJuc1Jlc3BvbnNlIj7K8xg6CgRQT1NUEh8vdjEvcGF0dGVybnMve3BhdHRlcm5faWR9L21lcmdlGgEqIg5wYXR0ZXJuczp3cml0ZRKnAQoMU3BsaXRQYXR0ZXJuEiouY2F1c2Vsb29wLmluc2lnaHRzLnYxLlNwbGl0UGF0dGVyblJlcXVlc3QaKy5jYXVzZWxvb3AuaW5zaWdodHMudjEuU3BsaXRQYXR0ZXJuUmVzcG9uc2UiPsrzGDoKBFBPU1QSHy92MS9wYXR0ZXJucy97cGF0dGVybl9pZH0vc3BsaXQaASoiDnBhdHRlcm5zOndyaXRlYgZwcm90bzM", [file_causeloop_common_v1_http, file_causeloop_common_v1_pagination, file_causeloop_common_v1_validation, file_google_protobuf_timestamp]);
 
 /**
  * DailyCount is how many issues a pattern had on one UTC day.
@@ -192,7 +193,8 @@ export type ListPatternsRequest = Message<"causeloop.insights.v1.ListPatternsReq
   page?: PageRequest | undefined;
 
   /**
-   * emerging, active, mitigating (watching is accepted for it), resolved or merged.
+   * emerging, active, mitigating (watching is accepted for it), resolved or merged. Without
+   * it, every pattern but the merged ones.
    *
    * @generated from field: string status = 2;
    */
@@ -204,6 +206,8 @@ export type ListPatternsRequest = Message<"causeloop.insights.v1.ListPatternsReq
   service: string;
 
   /**
+   * frequent, rare or new.
+   *
    * @generated from field: string recurrence = 4;
    */
   recurrence: string;
@@ -246,6 +250,47 @@ export const ListPatternsResponseSchema: GenMessage<ListPatternsResponse> = /*@_
   messageDesc(file_causeloop_insights_v1_patterns, 5);
 
 /**
+ * @generated from message causeloop.insights.v1.UpdatePatternRequest
+ */
+export type UpdatePatternRequest = Message<"causeloop.insights.v1.UpdatePatternRequest"> & {
+  /**
+   * @generated from field: string pattern_id = 1;
+   */
+  patternId: string;
+
+  /**
+   * active, mitigating (watching is accepted for it) or resolved.
+   *
+   * @generated from field: optional string status = 2;
+   */
+  status?: string | undefined;
+};
+
+/**
+ * Describes the message causeloop.insights.v1.UpdatePatternRequest.
+ * Use `create(UpdatePatternRequestSchema)` to create a new message.
+ */
+export const UpdatePatternRequestSchema: GenMessage<UpdatePatternRequest> = /*@__PURE__*/
+  messageDesc(file_causeloop_insights_v1_patterns, 6);
+
+/**
+ * @generated from message causeloop.insights.v1.UpdatePatternResponse
+ */
+export type UpdatePatternResponse = Message<"causeloop.insights.v1.UpdatePatternResponse"> & {
+  /**
+   * @generated from field: causeloop.insights.v1.Pattern pattern = 1;
+   */
+  pattern?: Pattern | undefined;
+};
+
+/**
+ * Describes the message causeloop.insights.v1.UpdatePatternResponse.
+ * Use `create(UpdatePatternResponseSchema)` to create a new message.
+ */
+export const UpdatePatternResponseSchema: GenMessage<UpdatePatternResponse> = /*@__PURE__*/
+  messageDesc(file_causeloop_insights_v1_patterns, 7);
+
+/**
  * @generated from message causeloop.insights.v1.MergePatternsRequest
  */
 export type MergePatternsRequest = Message<"causeloop.insights.v1.MergePatternsRequest"> & {
@@ -257,7 +302,7 @@ export type MergePatternsRequest = Message<"causeloop.insights.v1.MergePatternsR
   patternId: string;
 
   /**
-   * The patterns merged into the target (1-20).
+   * The patterns merged into the target (1-20, none of them the target or merged already).
    *
    * @generated from field: repeated string source_pattern_ids = 2;
    */
@@ -269,7 +314,7 @@ export type MergePatternsRequest = Message<"causeloop.insights.v1.MergePatternsR
  * Use `create(MergePatternsRequestSchema)` to create a new message.
  */
 export const MergePatternsRequestSchema: GenMessage<MergePatternsRequest> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_patterns, 6);
+  messageDesc(file_causeloop_insights_v1_patterns, 8);
 
 /**
  * @generated from message causeloop.insights.v1.MergePatternsResponse
@@ -286,7 +331,7 @@ export type MergePatternsResponse = Message<"causeloop.insights.v1.MergePatterns
  * Use `create(MergePatternsResponseSchema)` to create a new message.
  */
 export const MergePatternsResponseSchema: GenMessage<MergePatternsResponse> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_patterns, 7);
+  messageDesc(file_causeloop_insights_v1_patterns, 9);
 
 /**
  * @generated from message causeloop.insights.v1.SplitPatternRequest
@@ -298,7 +343,7 @@ export type SplitPatternRequest = Message<"causeloop.insights.v1.SplitPatternReq
   patternId: string;
 
   /**
-   * The fingerprint to move out into a new pattern.
+   * The fingerprint to move out into a new pattern (one of the pattern's `fingerprints`).
    *
    * @generated from field: string fingerprint = 2;
    */
@@ -310,7 +355,7 @@ export type SplitPatternRequest = Message<"causeloop.insights.v1.SplitPatternReq
  * Use `create(SplitPatternRequestSchema)` to create a new message.
  */
 export const SplitPatternRequestSchema: GenMessage<SplitPatternRequest> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_patterns, 8);
+  messageDesc(file_causeloop_insights_v1_patterns, 10);
 
 /**
  * @generated from message causeloop.insights.v1.SplitPatternResponse
@@ -336,7 +381,7 @@ export type SplitPatternResponse = Message<"causeloop.insights.v1.SplitPatternRe
  * Use `create(SplitPatternResponseSchema)` to create a new message.
  */
 export const SplitPatternResponseSchema: GenMessage<SplitPatternResponse> = /*@__PURE__*/
-  messageDesc(file_causeloop_insights_v1_patterns, 9);
+  messageDesc(file_causeloop_insights_v1_patterns, 11);
 
 /**
  * PatternService reads and reshapes the caller's workspace's patterns: groups of issues
@@ -365,6 +410,18 @@ export const PatternService: GenService<{
     methodKind: "unary";
     input: typeof ListPatternsRequestSchema;
     output: typeof ListPatternsResponseSchema;
+  },
+  /**
+   * UpdatePattern moves a pattern along its lifecycle: active → mitigating (a fix is being
+   * watched) → resolved, or back to active. Emerging patterns become active on their own,
+   * and a new issue reopens a mitigating or resolved pattern (docs/insights.md).
+   *
+   * @generated from rpc causeloop.insights.v1.PatternService.UpdatePattern
+   */
+  updatePattern: {
+    methodKind: "unary";
+    input: typeof UpdatePatternRequestSchema;
+    output: typeof UpdatePatternResponseSchema;
   },
   /**
    * MergePatterns moves every issue and fingerprint of the source patterns into the target;

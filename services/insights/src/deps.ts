@@ -1,0 +1,40 @@
+import type { Pool } from 'pg';
+import type { PrincipalResolver } from '@causeloop/platform/identity';
+import type { Registry } from '@causeloop/platform/metrics';
+import type { RecordChecker } from './ingest/failure-record.js';
+import type { WorkspaceMiners } from './ingest/workspace-miners.js';
+import type { InsightsMetrics } from './metrics.js';
+import type { IssueStore } from './stores/issue-store.js';
+import type { PatternRouteStore } from './stores/pattern-route-store.js';
+import type { PatternStore } from './stores/pattern-store.js';
+import type { TemplateMinerStore } from './stores/template-miner-store.js';
+
+/**
+ * Everything the insights service's handlers are built from, stores included, made once in
+ * main.ts (or a test). Each handler and service factory names the part it uses
+ * (`Pick<InsightsDeps, …>`), so a test builds only that.
+ */
+export interface InsightsDeps {
+  /** The app-role pool; every tenant query goes through `withTenant` on it. */
+  readonly pool: Pool;
+  /** Resolves the caller of a scoped RPC (principal assertion or bearer token). */
+  readonly principals: PrincipalResolver;
+  /** The service's metrics registry (the gate's counters and the service's own). */
+  readonly registry: Registry;
+  readonly metrics: InsightsMetrics;
+  /** Now; tests pass a fixed clock. */
+  readonly clock: () => Date;
+  /** Signs list cursors (platform readPage/writePage); the same on every replica (CURSOR_SIGNING_KEY). */
+  readonly cursorKey: Buffer;
+  /** Checks failure records against FailureRecord's declared rules. */
+  readonly records: RecordChecker;
+  /** Each workspace's template miner, rebuilt from the database when stale. */
+  readonly miners: WorkspaceMiners;
+  /** Runs one workspace's grouping work at a time in this process. */
+  readonly workspaceQueue: <T>(workspaceId: string, work: () => Promise<T>) => Promise<T>;
+
+  readonly issues: IssueStore;
+  readonly patterns: PatternStore;
+  readonly routes: PatternRouteStore;
+  readonly minerState: TemplateMinerStore;
+}
