@@ -1,3 +1,4 @@
+export * from './backend-keys.js';
 export * from './base-config.js';
 export * from './env-var.js';
 export * from './load-config.js';

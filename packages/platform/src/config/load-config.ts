@@ -23,9 +23,17 @@ export function loadConfig<S extends ConfigSchema>(
     if (result.ok) resolved[key] = result.value;
     else violations.push({ field: variable.name, description: result.problem });
   }
-  if (violations.length > 0) {
-    const lines = violations.map((violation) => `  ${violation.field} ${violation.description}`);
-    throw new CauseloopError('config_invalid', `invalid configuration:\n${lines.join('\n')}`, { violations });
-  }
+  throwIfConfigInvalid(violations);
   return Object.freeze(resolved) as ConfigOf<S>;
+}
+
+/**
+ * Throws one `config_invalid` error naming every violation, in loadConfig's form; for the
+ * checks a service makes after loading (how variables fit together). Does nothing when
+ * there are none.
+ */
+export function throwIfConfigInvalid(violations: readonly FieldViolation[]): void {
+  if (violations.length === 0) return;
+  const lines = violations.map((violation) => `  ${violation.field} ${violation.description}`);
+  throw new CauseloopError('config_invalid', `invalid configuration:\n${lines.join('\n')}`, { violations });
 }
