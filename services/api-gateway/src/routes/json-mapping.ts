@@ -53,13 +53,34 @@ export function withProtoFieldNames(route: RoutedRpc, body: unknown): unknown {
 
 function messageWithProtoNames(schema: DescMessage, json: unknown): unknown {
   if (!isJsonObject(json) || schema.file.name.startsWith('google/protobuf/')) return json;
+  const { byJsonName: jsonNamed, byName } = fieldNames(schema);
   const renamed: JsonObject = {};
   for (const [key, value] of Object.entries(json)) {
-    const byJsonName = schema.fields.find((f) => f.jsonName === key && f.name !== key && !Object.hasOwn(json, f.name));
-    const field = byJsonName ?? schema.fields.find((f) => f.name === key);
+    const candidate = jsonNamed.get(key);
+    const byJsonName = candidate !== undefined && !Object.hasOwn(json, candidate.name) ? candidate : undefined;
+    const field = byJsonName ?? byName.get(key);
     renamed[field?.name ?? key] = field === undefined || value === undefined ? value : (valueWithProtoNames(field, value) as JsonValue);
   }
   return renamed;
+}
+
+/** A message's fields by proto name, and by JSON name where that differs: looked up per key of every body (500 records a batch). */
+const fieldNamesCache = new WeakMap<DescMessage, { byJsonName: Map<string, DescField>; byName: Map<string, DescField> }>();
+
+function fieldNames(schema: DescMessage): { byJsonName: Map<string, DescField>; byName: Map<string, DescField> } {
+  let names = fieldNamesCache.get(schema);
+  if (names === undefined) {
+    const byJsonName = new Map<string, DescField>();
+    const byName = new Map<string, DescField>();
+    for (const field of schema.fields) {
+      // The first field wins, as `fields.find` did.
+      if (field.jsonName !== field.name && !byJsonName.has(field.jsonName)) byJsonName.set(field.jsonName, field);
+      if (!byName.has(field.name)) byName.set(field.name, field);
+    }
+    names = { byJsonName, byName };
+    fieldNamesCache.set(schema, names);
+  }
+  return names;
 }
 
 function valueWithProtoNames(field: DescField, value: unknown): unknown {

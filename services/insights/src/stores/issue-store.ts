@@ -167,9 +167,13 @@ export class PgIssueStore implements IssueStore {
            component text, url text, attributes jsonb, occurred_at timestamptz, fingerprint text, template text,
            slots jsonb, grouping_rule text, pattern_id uuid)
        ),
+       -- One lookup per row on the (workspace_id, source, external_id) key; a join let the
+       -- planner (which guesses 100 input rows) hash every issue of the workspace instead.
        previous as materialized (
          select i.id, i.pattern_id, i.source, i.external_id
-           from issues i join input r on i.source = r.source and i.external_id = r.external_id
+           from input r
+           cross join lateral (select i.id, i.pattern_id, i.source, i.external_id from issues i
+                                where i.source = r.source and i.external_id = r.external_id limit 1) i
        ),
        fresh as materialized (
          select r.pattern_id,
