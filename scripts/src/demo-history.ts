@@ -1,3 +1,4 @@
+import { createSeededRandom } from '@causeloop/platform/random';
 // The demo workspace's failure history, made up but shaped like a real team's: a few
 // hundred records over the last 90 days from Sentry, PagerDuty, GitHub, CI, Datadog,
 // Prometheus, Opsgenie, Jira and plain logs, for checkout-api, payments, search,
@@ -34,16 +35,8 @@ export interface DemoHistoryOptions {
 export const demoHistoryDays = 90;
 export const defaultDemoSeed = 20_260_418;
 
-/** mulberry32: small, fast and good enough to make up data with. */
 function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = createSeededRandom(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const chars = (alphabet: string, length: number): string => Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');

@@ -4,7 +4,7 @@
 // migration Job's command against a fresh database.
 import { execFile } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -56,11 +56,15 @@ const portVariables: Readonly<Record<string, string>> = { grpc: 'GRPC_PORT', htt
 
 /**
  * The variables a service's config reads: `env.<kind>('NAME'` inside the named schemas of
- * the platform's base-config.ts, and anywhere in the service's own config files.
+ * the platform's config/ files, and anywhere in the service's own config files.
  */
 function configVariables(platformSchemas: readonly string[], serviceFiles: readonly string[]): string[] {
   const read = (file: string) => readFileSync(path.join(repositoryRoot, file), 'utf8');
-  const base = read('packages/platform/src/config/base-config.ts');
+  const configDirectory = 'packages/platform/src/config';
+  const base = readdirSync(path.join(repositoryRoot, configDirectory))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => read(`${configDirectory}/${file}`))
+    .join('\n');
   const sources = platformSchemas.map((name) => {
     const start = base.indexOf(`export const ${name} = {`);
     expect(start, name).toBeGreaterThanOrEqual(0);
@@ -255,7 +259,7 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     ]);
     expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR']);
     const configNames = configVariables(
-      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema'],
+      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema', 'backendKeysConfigSchema'],
       ['services/tenancy/src/config.ts', 'services/tenancy/src/certificates/signing-key.ts'],
     );
     expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
@@ -284,7 +288,10 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     ]);
     expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR']);
     // Every variable but the OpenTelemetry SDK's own is one insights' config reads (no typos, no leftovers).
-    const configNames = configVariables(['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema'], ['services/insights/src/config.ts']);
+    const configNames = configVariables(
+      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema', 'backendKeysConfigSchema'],
+      ['services/insights/src/config.ts'],
+    );
     expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
     expect(env['INSIGHTS_MINER_MAX_CLUSTERS']).toBe('2000');
     expect(env['NODE_ENV']).toBe('production'); // so insights enforces its production checks on what the chart gave it

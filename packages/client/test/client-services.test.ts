@@ -13,11 +13,12 @@ describe('the services a client exposes', () => {
       ingest: 'causeloop.insights.v1.IngestService',
       issues: 'causeloop.insights.v1.IssueService',
       patterns: 'causeloop.insights.v1.PatternService',
+      predictions: 'causeloop.insights.v1.PredictionService',
     });
   });
 
   it('are grouped by the service that serves them, each called at its own address', () => {
     expect(Object.keys(clientServiceGroups.tenancy)).toEqual(['workspaces', 'members', 'auditLog', 'governance']);
-    expect(Object.keys(clientServiceGroups.insights)).toEqual(['ingest', 'issues', 'patterns']);
+    expect(Object.keys(clientServiceGroups.insights)).toEqual(['ingest', 'issues', 'patterns', 'predictions']);
   });
 });

@@ -1,15 +1,15 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
+  backendKeysConfigSchema,
   baseConfigSchema,
   databaseConfigSchema,
   env,
   grpcServerConfigSchema,
-  optional,
+  resolveBackendKeys,
+  throwIfConfigInvalid,
+  type BackendKeys,
   type ConfigOf,
 } from '@causeloop/platform/config';
-import { CauseloopError, type FieldViolation } from '@causeloop/platform/errors';
-import { deriveCursorKey } from '@causeloop/platform/pagination';
+import type { FieldViolation } from '@causeloop/platform/errors';
 
 /** The insights service's environment, as read; `resolveInsightsConfig` checks how the parts fit. */
 export const insightsConfigSchema = {
@@ -18,11 +18,7 @@ export const insightsConfigSchema = {
   ...databaseConfigSchema,
   /** Auth's gRPC address: bearer tokens of cluster clients are resolved through its Authenticate. */
   authGrpcAddr: env.string('AUTH_GRPC_ADDR'),
-  /** Auth's Ed25519 public key (SPKI PEM) that principal assertions are verified with. */
-  assertionPublicKey: optional(env.string('PRINCIPAL_ASSERTION_PUBLIC_KEY')),
-  assertionPublicKeyFile: optional(env.string('PRINCIPAL_ASSERTION_PUBLIC_KEY_FILE')),
-  /** HMAC key of list cursors (at least 32 bytes); required in production so replicas agree. */
-  cursorSigningKey: optional(env.secret('CURSOR_SIGNING_KEY', { minLength: 32 })),
+  ...backendKeysConfigSchema,
   /**
    * Template clusters each workspace's miner keeps (the least recently matched go first).
    * Every replica must use the same value: a miner rebuilt elsewhere must decide alike.
@@ -30,51 +26,21 @@ export const insightsConfigSchema = {
   minerMaxClusters: env.integer('INSIGHTS_MINER_MAX_CLUSTERS', { default: 5_000, min: 100, max: 100_000 }),
   /** Workspaces whose miner this replica keeps in memory (least recently used go first). */
   minerCacheWorkspaces: env.integer('INSIGHTS_MINER_CACHE_WORKSPACES', { default: 256, min: 1, max: 100_000 }),
+  /** How often this replica tries to run the predictor (one replica at a time does); 0 turns it off. */
+  predictionIntervalMs: env.integer('PREDICTION_INTERVAL_MS', { default: 3_600_000, min: 0, max: 86_400_000 }),
+  /** How long after a prediction's window closes its outcome is written, so late-arriving issues still count. */
+  predictionGraceMs: env.integer('PREDICTION_GRACE_MS', { default: 3_600_000, min: 0, max: 7 * 86_400_000 }),
 };
 
 export type InsightsEnvironment = ConfigOf<typeof insightsConfigSchema>;
 
-export type InsightsConfig = Omit<InsightsEnvironment, 'assertionPublicKey' | 'assertionPublicKeyFile' | 'cursorSigningKey'> & {
-  readonly assertionPublicKeyPem: string;
-  readonly cursorKey: Buffer;
-  /** True when no CURSOR_SIGNING_KEY was set outside production (cursors then work on this replica only). */
-  readonly cursorKeyEphemeral: boolean;
-};
+export type InsightsConfig = Omit<InsightsEnvironment, 'assertionPublicKey' | 'assertionPublicKeyFile' | 'cursorSigningKey'> & BackendKeys;
 
-/**
- * Checks what one variable cannot: the assertion key (exactly one of the two variables, an
- * Ed25519 key) and production's cursor key; one config_invalid error naming every problem.
- */
+/** Checks what one variable cannot (the assertion key, production's cursor key); one config_invalid error naming every problem. */
 export function resolveInsightsConfig(environment: InsightsEnvironment): InsightsConfig {
   const violations: FieldViolation[] = [];
   const { assertionPublicKey, assertionPublicKeyFile, cursorSigningKey, ...rest } = environment;
-
-  let assertionPublicKeyPem = '';
-  if ((assertionPublicKey === undefined) === (assertionPublicKeyFile === undefined)) {
-    violations.push({
-      field: 'PRINCIPAL_ASSERTION_PUBLIC_KEY',
-      description: 'set exactly one of PRINCIPAL_ASSERTION_PUBLIC_KEY and PRINCIPAL_ASSERTION_PUBLIC_KEY_FILE',
-    });
-  } else {
-    try {
-      const pem = assertionPublicKey ?? readFileSync(assertionPublicKeyFile!, 'utf8');
-      if (createPublicKey(pem).asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519');
-      assertionPublicKeyPem = pem;
-    } catch {
-      violations.push({ field: 'PRINCIPAL_ASSERTION_PUBLIC_KEY', description: 'must be an Ed25519 public key (SPKI PEM)' });
-    }
-  }
-  if (cursorSigningKey === undefined && rest.nodeEnv === 'production') {
-    violations.push({ field: 'CURSOR_SIGNING_KEY', description: 'is required under NODE_ENV=production' });
-  }
-  if (violations.length > 0) {
-    const lines = violations.map((violation) => `  ${violation.field} ${violation.description}`);
-    throw new CauseloopError('config_invalid', `invalid configuration:\n${lines.join('\n')}`, { violations });
-  }
-  return {
-    ...rest,
-    assertionPublicKeyPem,
-    cursorKey: cursorSigningKey === undefined ? randomBytes(32) : deriveCursorKey(cursorSigningKey, 'insights'),
-    cursorKeyEphemeral: cursorSigningKey === undefined,
-  };
+  const keys = resolveBackendKeys(environment, 'insights', violations);
+  throwIfConfigInvalid(violations);
+  return { ...rest, ...keys };
 }

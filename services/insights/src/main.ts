@@ -4,6 +4,7 @@ import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { IngestService } from '@causeloop/proto/causeloop/insights/v1/ingest_pb.js';
 import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.js';
 import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
+import { PredictionService } from '@causeloop/proto/causeloop/insights/v1/predictions_pb.js';
 import { loadConfig } from '@causeloop/platform/config';
 import { createGrpcClient, createGrpcServer } from '@causeloop/platform/grpc';
 import {
@@ -11,13 +12,15 @@ import {
   createAuthServiceAuthenticator,
   createPrincipalResolver,
 } from '@causeloop/platform/identity';
+import { scheduleRecurringJob } from '@causeloop/platform/lifecycle';
 import { connectDatabase, createServiceRuntime, runService, serveGrpc, serveOps } from '@causeloop/platform/runtime';
 import { insightsConfigSchema, resolveInsightsConfig } from './config.js';
 import type { InsightsDeps } from './deps.js';
 import { createRecordChecker } from './ingest/failure-record.js';
+import { runPredictor } from './jobs/predictor.js';
 import { createWorkspaceMiners, createWorkspaceQueue } from './ingest/workspace-miners.js';
 import { createInsightsMetrics } from './metrics.js';
-import { createIngestService, createIssueService, createPatternService } from './services.js';
+import { createIngestService, createIssueService, createPatternService, createPredictionService } from './services.js';
 import { PgIssueStore } from './stores/issue-store.js';
 import { PgPatternRouteStore } from './stores/pattern-route-store.js';
 import { PgPatternStore } from './stores/pattern-store.js';
@@ -62,7 +65,17 @@ await runService('insights', async () => {
   server.addService(IngestService, createIngestService(deps));
   server.addService(IssueService, createIssueService(deps));
   server.addService(PatternService, createPatternService(deps));
+  server.addService(PredictionService, createPredictionService(deps));
   const grpcPort = await serveGrpc(runtime, server, { host: config.grpcHost, port: config.grpcPort });
+  // Forecasts and scores them on every replica's schedule; an advisory lock lets one run at a time.
+  const predictor = { pool, logger: runtime.logger, clock: deps.clock, metrics: deps.metrics, graceMs: config.predictionGraceMs };
+  const stopPredictor = scheduleRecurringJob({
+    name: 'predictor run',
+    intervalMs: config.predictionIntervalMs,
+    logger: runtime.logger,
+    run: () => runPredictor(predictor),
+  });
+  runtime.lifecycle.onShutdown('predictor', stopPredictor);
   runtime.started();
   runtime.logger.info({ grpc_port: grpcPort, ops_port: opsPort }, 'insights service ready');
 });

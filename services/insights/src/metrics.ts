@@ -8,12 +8,16 @@ export interface InsightsMetrics {
   /** Starts timing one ingest call; call the result when it has answered. */
   startBatch(): () => void;
   grouped(kind: MinerChange): void;
+  predictionIssued(windowDays: number): void;
+  predictionScored(outcome: 'hit' | 'miss' | 'void'): void;
 }
 
 export function createInsightsMetrics(registry: Registry): InsightsMetrics {
   const ingested = metric(registry, metricCatalogue.insights.issuesIngested);
   const duration = metric(registry, metricCatalogue.insights.ingestBatchDuration);
   const decisions = metric(registry, metricCatalogue.insights.groupingDecisions);
+  const issued = metric(registry, metricCatalogue.insights.predictionsIssued);
+  const scored = metric(registry, metricCatalogue.insights.predictionsScored);
   return {
     ingested: (source, outcome) => ingested.inc({ source, outcome }),
     startBatch: () => {
@@ -21,5 +25,7 @@ export function createInsightsMetrics(registry: Registry): InsightsMetrics {
       return () => void end();
     },
     grouped: (kind) => decisions.inc({ kind }),
+    predictionIssued: (windowDays) => issued.inc({ window_days: String(windowDays) }),
+    predictionScored: (outcome) => scored.inc({ outcome }),
   };
 }

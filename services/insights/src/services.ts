@@ -1,6 +1,7 @@
 import { IngestService } from '@causeloop/proto/causeloop/insights/v1/ingest_pb.js';
 import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.js';
 import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
+import { PredictionService } from '@causeloop/proto/causeloop/insights/v1/predictions_pb.js';
 import type { ServiceImpl } from '@causeloop/platform/grpc';
 import { guardService } from '@causeloop/platform/identity';
 import type { InsightsDeps } from './deps.js';
@@ -13,6 +14,7 @@ import { listIssues } from './handlers/list-issues.js';
 import { listPatterns } from './handlers/list-patterns.js';
 import { listSimilarIssues } from './handlers/list-similar-issues.js';
 import { mergePatterns } from './handlers/merge-patterns.js';
+import { getPredictionAccuracy, getPredictionSummary, listPredictions } from './handlers/predictions.js';
 import { splitPattern } from './handlers/split-pattern.js';
 import { unlinkIssue } from './handlers/unlink-issue.js';
 import { updateIssue } from './handlers/update-issue.js';
@@ -56,6 +58,21 @@ export function createPatternService(deps: InsightsDeps): ServiceImpl<typeof Pat
         updatePattern: updatePattern(deps),
         mergePatterns: mergePatterns(deps),
         splitPattern: splitPattern(deps),
+      },
+    },
+    deps,
+  );
+}
+
+/** Predictions (the ledger, read only): `predictions:read`. */
+export function createPredictionService(deps: InsightsDeps): ServiceImpl<typeof PredictionService> {
+  return guardService(
+    PredictionService,
+    {
+      scoped: {
+        listPredictions: listPredictions(deps),
+        getPredictionSummary: getPredictionSummary(deps),
+        getPredictionAccuracy: getPredictionAccuracy(deps),
       },
     },
     deps,

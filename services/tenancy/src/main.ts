@@ -16,11 +16,12 @@ import {
   createAuthServiceAuthenticator,
   createPrincipalResolver,
 } from '@causeloop/platform/identity';
+import { scheduleRecurringJob } from '@causeloop/platform/lifecycle';
 import { connectDatabase, createServiceRuntime, runService, serveGrpc, serveOps } from '@causeloop/platform/runtime';
 import { resolveTenancyConfig, tenancyConfigSchema } from './config.js';
 import type { TenancyDeps } from './deps.js';
 import { createExportWorker } from './jobs/export-worker.js';
-import { scheduleRetentionPurge } from './jobs/retention-purge.js';
+import { runRetentionPurge } from './jobs/retention-purge.js';
 import {
   createAuditLogService,
   createGovernanceService,
@@ -90,10 +91,13 @@ await runService('tenancy', async () => {
   server.addService(AuditLogService, createAuditLogService(deps));
   server.addService(GovernanceService, createGovernanceService(deps));
 
-  if (config.retentionPurgeIntervalMs > 0) {
-    const stopPurge = scheduleRetentionPurge({ pool, logger: runtime.logger, intervalMs: config.retentionPurgeIntervalMs });
-    runtime.lifecycle.onDrain('retention purge', stopPurge);
-  }
+  const stopPurge = scheduleRecurringJob({
+    name: 'retention purge',
+    intervalMs: config.retentionPurgeIntervalMs,
+    logger: runtime.logger,
+    run: () => runRetentionPurge({ pool, logger: runtime.logger }),
+  });
+  runtime.lifecycle.onDrain('retention purge', stopPurge);
   const grpcPort = await serveGrpc(runtime, server, { host: config.grpcHost, port: config.grpcPort });
   exportWorker.start();
   runtime.lifecycle.onDrain('export worker', () => exportWorker.stop());

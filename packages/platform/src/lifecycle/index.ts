@@ -1,1 +1,2 @@
 export * from './create-lifecycle.js';
+export * from './schedule-recurring-job.js';

@@ -123,6 +123,16 @@ export const metricCatalogue = {
       "Records grouped, by what the workspace's template miner did with each (created, matched, generalized, merged).",
       ['kind'],
     ),
+    predictionsIssued: counter(
+      'causeloop_insights_predictions_issued_total',
+      'Recurrence predictions written to the ledger by the predictor, by window length in days (7, 14, 30).',
+      ['window_days'],
+    ),
+    predictionsScored: counter(
+      'causeloop_insights_predictions_scored_total',
+      'Outcomes written to the prediction ledger after a window closed, by outcome (hit, miss, void).',
+      ['outcome'],
+    ),
   },
 } as const;
 

@@ -4,6 +4,7 @@ import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js
 import { IngestService } from '@causeloop/proto/causeloop/insights/v1/ingest_pb.js';
 import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.js';
 import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
+import { PredictionService } from '@causeloop/proto/causeloop/insights/v1/predictions_pb.js';
 import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
@@ -62,6 +63,7 @@ export const serviceCatalogue = [
       { service: IngestService, exposure: 'public', clientName: 'ingest' },
       { service: IssueService, exposure: 'public', clientName: 'issues' },
       { service: PatternService, exposure: 'public', clientName: 'patterns' },
+      { service: PredictionService, exposure: 'public', clientName: 'predictions' },
     ],
   },
   { name: 'api-gateway', apis: [] },

@@ -93,7 +93,7 @@ describe('the operator listing (workspaces_operator_select)', () => {
   });
 });
 
-describe('the owner-only policies of 0006, 0007 and 0013, and the hash indexes', () => {
+describe('the owner-only policies of 0006, 0007, 0013 and 0016, and the hash indexes', () => {
   it('are exactly the allowlisted ones, each for the owner alone', async () => {
     const policies = await withClient(database.adminUrl, async (client) =>
       (
@@ -108,6 +108,8 @@ describe('the owner-only policies of 0006, 0007 and 0013, and the hash indexes',
       'export_jobs.export_jobs_claim_select SELECT causeloop_owner',
       'idempotency_keys.idempotency_keys_reaper_delete DELETE causeloop_owner',
       'idempotency_keys.idempotency_keys_reaper_select SELECT causeloop_owner',
+      'patterns.patterns_predictor_select SELECT causeloop_owner',
+      'predictions.predictions_scorer_select SELECT causeloop_owner',
       'refresh_tokens.refresh_tokens_lookup_select SELECT causeloop_owner',
       'workspace_members.workspace_members_lookup_select SELECT causeloop_owner',
       'workspaces.workspaces_operator_select SELECT causeloop_owner',

@@ -126,7 +126,8 @@ function isOperatorListing(policy: PolicyRow): boolean {
  * Owner-only policies that SECURITY DEFINER functions need (FORCE RLS binds the owner the
  * functions run as): the lookups of migration 0006 (a token by its hash, a user's first
  * membership), the idempotency-key reaper of 0007 (expired rows only) and the export-job
- * claim of 0013 (queued and running jobs only). Accepted only by
+ * claim of 0013 (queued and running jobs only), and the predictor's work finder of 0016
+ * (emerging and active patterns, open predictions; workspace ids only leave it). Accepted only by
  * exact table, policy name and command, to the owner alone.
  */
 export const ownerOnlyPolicies: readonly { readonly table: string; readonly policy: string; readonly cmd: PolicyRow['cmd'] }[] = [
@@ -136,6 +137,8 @@ export const ownerOnlyPolicies: readonly { readonly table: string; readonly poli
   { table: 'idempotency_keys', policy: 'idempotency_keys_reaper_select', cmd: 'SELECT' },
   { table: 'idempotency_keys', policy: 'idempotency_keys_reaper_delete', cmd: 'DELETE' },
   { table: 'export_jobs', policy: 'export_jobs_claim_select', cmd: 'SELECT' },
+  { table: 'patterns', policy: 'patterns_predictor_select', cmd: 'SELECT' },
+  { table: 'predictions', policy: 'predictions_scorer_select', cmd: 'SELECT' },
 ];
 
 function isOwnerOnly(policy: PolicyRow): boolean {

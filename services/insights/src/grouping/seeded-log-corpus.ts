@@ -1,3 +1,4 @@
+import { createSeededRandom } from '@causeloop/platform/random';
 // A seeded, labelled stream of log lines for measuring the miner: the grouping-accuracy
 // test and the miner bench run on it. Fifty hand-written templates in the styles the miner
 // meets (HDFS, Spark, Zookeeper, sshd syslog, Apache, Windows CBS, Java/Python/Go errors,
@@ -19,18 +20,6 @@ export interface SeededLogCorpus {
 export interface SeededLogCorpusOptions {
   readonly seed: number;
   readonly messagesPerTemplate: number;
-}
-
-/** mulberry32: a small, fast, seedable 32-bit generator; enough for test data. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'oscar', 'peggy', 'trent', 'victor', 'walter'];
@@ -174,7 +163,7 @@ export const seededTemplateCount = templates.length;
 
 /** `messagesPerTemplate` lines from each of the fifty templates, shuffled, labelled. */
 export function createSeededLogCorpus(options: SeededLogCorpusOptions): SeededLogCorpus {
-  const random = createRandom(options.seed);
+  const random = createSeededRandom(options.seed);
   const d = createDraw(random);
   const templateOf = templates.flatMap((_, index) => Array.from({ length: options.messagesPerTemplate }, () => index));
   for (let index = templateOf.length - 1; index > 0; index--) {

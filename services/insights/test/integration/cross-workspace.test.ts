@@ -179,6 +179,7 @@ describe('tenant isolation on every insights route', () => {
       [publicInsightsServices.find((service) => service.name === 'IngestService')!, clients.ingest],
       [publicInsightsServices.find((service) => service.name === 'IssueService')!, clients.issues],
       [publicInsightsServices.find((service) => service.name === 'PatternService')!, clients.patterns],
+      [publicInsightsServices.find((service) => service.name === 'PredictionService')!, clients.predictions],
     ]);
     const before = await stateOfB();
     const tried: string[] = [];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { IngestService } from '@causeloop/proto/causeloop/insights/v1/ingest_pb.js';
 import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.js';
 import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
+import { PredictionService } from '@causeloop/proto/causeloop/insights/v1/predictions_pb.js';
 import { ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { withClient } from '@causeloop/platform/db';
 import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
@@ -37,6 +38,7 @@ export interface InsightsClients {
   readonly ingest: GrpcClient<typeof IngestService>;
   readonly issues: GrpcClient<typeof IssueService>;
   readonly patterns: GrpcClient<typeof PatternService>;
+  readonly predictions: GrpcClient<typeof PredictionService>;
   close(): void;
 }
 
@@ -131,10 +133,12 @@ export async function startInsightsStack(): Promise<InsightsStack> {
         ingest: createGrpcClient(IngestService, options),
         issues: createGrpcClient(IssueService, options),
         patterns: createGrpcClient(PatternService, options),
+        predictions: createGrpcClient(PredictionService, options),
         close() {
           clients.ingest.close();
           clients.issues.close();
           clients.patterns.close();
+          clients.predictions.close();
         },
       };
       opened.push(clients);

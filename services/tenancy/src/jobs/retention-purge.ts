@@ -105,29 +105,3 @@ async function purgeWorkspace(
     return { auditEntries: removed, exportJobs };
   });
 }
-
-/**
- * Runs the purge every `intervalMs` until stopped; a run never overlaps the previous one.
- * Returns a stop function that waits for a run in progress.
- */
-export function scheduleRetentionPurge(options: { pool: Pool; logger: Logger; intervalMs: number }): () => Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = runRetentionPurge(options)
-      .then((report) => {
-        if (report.leader) options.logger.info({ ...report }, 'retention purge done');
-      })
-      .catch((error: unknown) => options.logger.error({ err: error }, 'retention purge failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
-      });
-  };
-  timer = setTimeout(tick, options.intervalMs).unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
-}

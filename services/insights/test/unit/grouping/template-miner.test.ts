@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSeededLogCorpus, createTemplateMiner, normalizeMessage, type TemplateMiner, type TemplateMinerSnapshot } from '../../../src/grouping/index.js';
-import { createRandom } from '../../../src/grouping/seeded-log-corpus.js';
+import { createSeededRandom as createRandom } from '@causeloop/platform/random';
 
 const add = (miner: TemplateMiner, text: string) => miner.add(normalizeMessage(text).tokens);
 

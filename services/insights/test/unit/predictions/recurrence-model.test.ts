@@ -11,7 +11,7 @@ import {
   stateFromEvents,
 } from '../../../src/predictions/index.js';
 import type { RecurrenceModelParams, RecurrenceState } from '../../../src/predictions/index.js';
-import { createRandom } from './simulated-histories.js';
+import { createSeededRandom as createRandom } from '@causeloop/platform/random';
 
 const day = 86_400_000;
 const minute = 60_000;

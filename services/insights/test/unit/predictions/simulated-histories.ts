@@ -1,18 +1,7 @@
+import { createSeededRandom } from '@causeloop/platform/random';
 // Seeded event histories from known rates, for checking that forecasts are calibrated: the
 // rates are drawn from wide ranges and change in the ways patterns do (a fix, a regression,
 // slow drift), so the model is tested on data its defaults were not fitted to.
-
-/** mulberry32: a small seedable 32-bit generator; plenty for simulated histories. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A rate (events a day) that holds from day `from` until the next segment. */
 export interface RateSegment {
@@ -52,7 +41,7 @@ export function logUniform(random: () => number, min: number, max: number): numb
  * records within 20 minutes, the storms arriving as a Poisson process.
  */
 export function simulateHistories(options: { readonly seed: number; readonly count: number; readonly horizonDays: number; readonly kinds: readonly HistoryKind[] }): SimulatedHistory[] {
-  const random = createRandom(options.seed);
+  const random = createSeededRandom(options.seed);
   const { horizonDays } = options;
   return Array.from({ length: options.count }, (_, index): SimulatedHistory => {
     const kind = options.kinds[index % options.kinds.length]!;
