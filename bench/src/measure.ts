@@ -39,10 +39,10 @@ export function summarize(label: string, latencies: readonly number[], elapsedSe
   return { label, opsPerSecond: sorted.length / elapsedSeconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99) };
 }
 
-/** Prints a section: each figure beside the baseline measured in the same run. */
-export function report(section: string, baseline: Measurement, candidates: readonly Measurement[]): void {
+/** Prints a section: each figure beside the baseline measured in the same run; throughput in `unit`. */
+export function report(section: string, baseline: Measurement, candidates: readonly Measurement[], unit = 'ops/s'): void {
   const row = (m: Measurement, ratio: string) =>
-    `  ${m.label.padEnd(44)}${m.opsPerSecond.toFixed(0).padStart(9)} ops/s   p50 ${m.p50Ms.toFixed(2).padStart(7)} ms   p99 ${m.p99Ms.toFixed(2).padStart(7)} ms   ${ratio}`;
+    `  ${m.label.padEnd(44)}${m.opsPerSecond.toFixed(0).padStart(9)} ${unit}   p50 ${m.p50Ms.toFixed(2).padStart(7)} ms   p99 ${m.p99Ms.toFixed(2).padStart(7)} ms   ${ratio}`;
   console.log(`\n${section}`);
   console.log(row(baseline, '(baseline)'));
   for (const candidate of candidates) {

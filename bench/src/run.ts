@@ -6,8 +6,8 @@ import { benchCryptoGrpc } from './crypto-grpc-bench.js';
 import { benchEnvelope } from './envelope-bench.js';
 import { benchGateway } from './gateway-bench.js';
 import { benchGrpc } from './grpc-bench.js';
+import { benchInsights } from './insights-bench.js';
 import { benchTenant } from './tenant-bench.js';
-import { benchTemplateMiner } from './template-miner-bench.js';
 
 const sections: Record<string, () => Promise<void>> = {
   grpc: benchGrpc,
@@ -16,7 +16,7 @@ const sections: Record<string, () => Promise<void>> = {
   crypto: benchCryptoGrpc,
   auth: benchAuth,
   gateway: benchGateway,
-  'template-miner': benchTemplateMiner,
+  insights: benchInsights,
 };
 const selected = process.argv.slice(2);
 const unknown = selected.filter((name) => !(name in sections));
