@@ -107,7 +107,7 @@ beforeAll(async () => {
   const workspaceId = created.workspace!.id;
   const ok = async <T>(method: 'POST' | 'PATCH', url: string, token: string | undefined, payload: object): Promise<T> => {
     const response = await healthy.inject({ method, url, headers: token === undefined ? {} : bearer(token), payload });
-    if (response.statusCode !== 200) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
+    if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
     return response.json<T>();
   };
   let serial = 0;
@@ -236,6 +236,16 @@ beforeAll(async () => {
       const [target, source] = [await ingested(), await ingested()];
       return { path: { pattern_id: target.pattern_id }, payload: { source_pattern_ids: [source.pattern_id] }, token: olive };
     },
+    'causeloop.insights.v1.AnalysisService.AnalyzeIssue': async () => ({
+      path: { issue_id: (await ingested()).issue_id },
+      payload: { tier: 'fast' },
+      token: olive,
+    }),
+    'causeloop.insights.v1.AnalysisService.AnalyzePattern': async () => ({
+      path: { pattern_id: (await ingested()).pattern_id },
+      payload: {},
+      token: olive,
+    }),
     'causeloop.insights.v1.PatternService.SplitPattern': async () => {
       const { target, source } = await mergedPair();
       return { path: { pattern_id: target.pattern_id }, payload: { fingerprint: source.grouping.fingerprint }, token: olive };

@@ -1,5 +1,5 @@
 import type { DescMessage, DescService } from '@bufbuild/protobuf';
-import type { RoutedRpc } from '../routes/http-rules.js';
+import type { RoutedRpc, SuccessStatus } from '../routes/http-rules.js';
 import { createSharedComponents, problemSchema, takesIdempotencyKey } from './shared-components.js';
 import { createSchemaComponents, type JsonSchema, type ObjectSchema } from './message-schemas.js';
 import { operationText, proseOf } from './proto-text.js';
@@ -55,6 +55,8 @@ const description = `Causeloop's HTTP API, built from the RPCs' HTTP rules in th
  * `RoutedRpc` list, so the two cannot drift. Summaries, descriptions and tags come from the
  * proto comments; errors, headers and parameters shared by operations are components.
  */
+
+const successDescriptions: Readonly<Record<SuccessStatus, string>> = { 200: 'OK', 201: 'Created', 202: 'Accepted' };
 export function buildOpenApi(routes: readonly RoutedRpc[], options: OpenApiOptions): OpenApiDocument {
   const messages = createSchemaComponents();
   const shared = createSharedComponents();
@@ -96,8 +98,8 @@ export function buildOpenApi(routes: readonly RoutedRpc[], options: OpenApiOptio
       parameters,
       ...(requestBody === undefined ? {} : { requestBody }),
       responses: {
-        '200': {
-          description: 'OK',
+        [String(route.successStatus)]: {
+          description: successDescriptions[route.successStatus],
           headers: shared.successHeaders(route),
           content: { 'application/json': { schema: messages.refTo(route.method.output) } },
         },

@@ -74,7 +74,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, routes: readonly 
         if (principal === null || principalAssertion === null) {
           // A key is the principal's; a route anyone may call has nobody to scope it to.
           if (keyed) throw new CauseloopError('invalid_argument', 'this route needs no authentication and takes no Idempotency-Key');
-          return reply.type('application/json').send(await callBackend(route, message, metadata, reply, options));
+          return answer(reply, route, await callBackend(route, message, metadata, reply, options));
         }
         // The backend verifies this signed assertion itself; the bearer token stays here.
         metadata[principalAssertionHeader] = principalAssertion;
@@ -83,10 +83,15 @@ export function registerDescriptorRoutes(app: FastifyInstance, routes: readonly 
           if (next.step === 'answered') return reply;
           metadata = { ...metadata, ...next.metadata };
         }
-        return reply.type('application/json').send(await callBackend(route, message, metadata, reply, options));
+        return answer(reply, route, await callBackend(route, message, metadata, reply, options));
       },
     });
   }
+}
+
+/** The backend's answer with the route's success status (set only now: a failed call has its own). */
+function answer(reply: FastifyReply, route: RoutedRpc, json: JsonValue): FastifyReply {
+  return reply.code(route.successStatus).type('application/json').send(json);
 }
 
 /**

@@ -22,7 +22,12 @@ export interface RoutedRpc {
   readonly body: '*' | DescField | undefined;
   /** Required scope, from `methodAccess` (the backend gate's reading); undefined means ACCESS_PUBLIC. */
   readonly scope: string | undefined;
+  /** Status of a successful answer: the rule's `success_status`, 200 when unset. */
+  readonly successStatus: SuccessStatus;
 }
+
+export type SuccessStatus = 200 | 201 | 202;
+const successStatuses: readonly number[] = [200, 201, 202];
 
 const segmentVariable = /^\{([a-z][a-z0-9_]*)\}$/;
 
@@ -86,6 +91,8 @@ export function collectRoutedRpcs(fronted: readonly FrontedService[]): RoutedRpc
       const other = seen.get(shape);
       if (other !== undefined) fail(`${httpMethod} ${rule.path} collides with ${other}`);
       seen.set(shape, name);
+      const successStatus = rule.successStatus === 0 ? 200 : rule.successStatus;
+      if (!successStatuses.includes(successStatus)) fail(`success_status ${successStatus} is not one of ${successStatuses.join(', ')}`);
 
       routes.push({
         fronted: entry,
@@ -97,6 +104,7 @@ export function collectRoutedRpcs(fronted: readonly FrontedService[]): RoutedRpc
         pathFields,
         body,
         scope,
+        successStatus: successStatus as SuccessStatus,
       });
     }
   }

@@ -121,8 +121,11 @@ export interface IssueStore {
   moveFingerprint(client: TenantClient, options: { from: string; fingerprint: string; to: string }): Promise<number>;
   /** Refreshes the risk score of every issue in the patterns (after their pattern changed by hand). */
   rescore(client: TenantClient, options: { patternIds: readonly string[] }): Promise<void>;
-  /** Issues whose title is trigram-similar to `title` (at least `threshold`), most similar first, `id` excluded. */
-  similar(client: TenantClient, options: { id: string; title: string; threshold: number; limit: number }): Promise<SimilarIssueRow[]>;
+  /**
+   * Issues of the patterns whose templates are trigram-similar to `template` (at least
+   * `threshold`), most similar first and newest first within a pattern, `id` excluded.
+   */
+  similar(client: TenantClient, options: { id: string; template: string; threshold: number; limit: number }): Promise<SimilarIssueRow[]>;
 }
 
 const issueColumns = `i.id, i.source, i.external_id, i.title, i.body, i.severity, i.service, i.component, i.url, i.attributes,
@@ -309,16 +312,29 @@ export class PgIssueStore implements IssueStore {
     );
   }
 
-  async similar(client: TenantClient, options: { id: string; title: string; threshold: number; limit: number }): Promise<SimilarIssueRow[]> {
-    // `%` is what the trigram GIN index serves; it compares against this setting.
+  async similar(client: TenantClient, options: { id: string; template: string; threshold: number; limit: number }): Promise<SimilarIssueRow[]> {
+    // `%` is what the trigram GIN index on pattern_routes serves; it compares against this setting.
     await client.query(`select set_config('pg_trgm.similarity_threshold', $1, true)`, [String(options.threshold)]);
     const result = await client.query<SimilarIssueRow>(
-      `select ${issueColumns}, similarity(i.title, $1) as similarity, p.status as pattern_status
-         from issues i left join patterns p on p.workspace_id = i.workspace_id and p.id = i.pattern_id
-        where i.title % $1 and i.id <> $2
-        order by similarity desc, i.id desc
+      // The most similar templates first (one row per fingerprint), then the newest issues
+      // of each pattern they route to: a pattern reached through several templates counts
+      // at its best match.
+      `with matched as (
+         select r.pattern_id, max(similarity(r.template, $1)) as similarity
+           from pattern_routes r
+          where r.template % $1
+          group by r.pattern_id
+          order by similarity desc
+          limit $3
+       )
+       select ${issueColumns}, m.similarity, p.status as pattern_status
+         from matched m
+         join patterns p on p.id = m.pattern_id
+         cross join lateral (select * from issues i where i.pattern_id = m.pattern_id and i.id <> $2
+                              order by i.occurred_at desc limit $3) i
+        order by m.similarity desc, i.occurred_at desc, i.id desc
         limit $3`,
-      [options.title, options.id, options.limit],
+      [options.template, options.id, options.limit],
     );
     return result.rows;
   }

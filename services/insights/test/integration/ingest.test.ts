@@ -157,6 +157,7 @@ describe('IngestEvent', () => {
       'POST',
       '/v1/ingest/events',
       { record: { source: 'sentry', external_id: 'explained-1', title: 'Upstream returned HTTP 503 after 2.5s', service: 'edge', component: 'proxy' } },
+      202,
     );
     expect(answer).toMatchObject({
       outcome: 'INGEST_OUTCOME_CREATED',

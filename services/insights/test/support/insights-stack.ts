@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { AnalysisService } from '@causeloop/proto/causeloop/insights/v1/analysis_pb.js';
 import { IngestService } from '@causeloop/proto/causeloop/insights/v1/ingest_pb.js';
 import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.js';
+import { JobService } from '@causeloop/proto/causeloop/insights/v1/jobs_pb.js';
 import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
 import { PredictionService } from '@causeloop/proto/causeloop/insights/v1/predictions_pb.js';
 import { ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
@@ -39,6 +41,8 @@ export interface InsightsClients {
   readonly issues: GrpcClient<typeof IssueService>;
   readonly patterns: GrpcClient<typeof PatternService>;
   readonly predictions: GrpcClient<typeof PredictionService>;
+  readonly jobs: GrpcClient<typeof JobService>;
+  readonly analysis: GrpcClient<typeof AnalysisService>;
   close(): void;
 }
 
@@ -60,8 +64,8 @@ export interface InsightsStack {
   clients(address?: string): InsightsClients;
   /** Stops the insights process and starts a new one (and a gateway in front of it). */
   restartInsights(): Promise<void>;
-  /** Another insights process on the same database, beside the first. */
-  startAnotherInsights(): Promise<ServiceProcess>;
+  /** Another insights process on the same database, beside the first (`env` on top of its settings, e.g. an LLM provider). */
+  startAnotherInsights(env?: Readonly<Record<string, string>>): Promise<ServiceProcess>;
   /** Runs SQL as the superuser (assertions that must see every tenant). */
   asAdmin<R>(sql: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
@@ -121,9 +125,11 @@ export async function startInsightsStack(): Promise<InsightsStack> {
       });
       return token.secret;
     },
-    async call(token, method, url, payload, status = 200) {
+    async call(token, method, url, payload, status) {
       const response = await send(token, method, url, payload);
-      if (response.statusCode !== status) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
+      // Without a status, any success: the route's own (200, or 202 for IngestEvent).
+      const expected = status === undefined ? response.statusCode >= 200 && response.statusCode < 300 : response.statusCode === status;
+      if (!expected) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
       return response.json();
     },
     send,
@@ -134,11 +140,15 @@ export async function startInsightsStack(): Promise<InsightsStack> {
         issues: createGrpcClient(IssueService, options),
         patterns: createGrpcClient(PatternService, options),
         predictions: createGrpcClient(PredictionService, options),
+        jobs: createGrpcClient(JobService, options),
+        analysis: createGrpcClient(AnalysisService, options),
         close() {
           clients.ingest.close();
           clients.issues.close();
           clients.patterns.close();
           clients.predictions.close();
+          clients.jobs.close();
+          clients.analysis.close();
         },
       };
       opened.push(clients);
@@ -157,8 +167,8 @@ export async function startInsightsStack(): Promise<InsightsStack> {
       });
       gateway = gatewayOverHttp(gatewayProcess.httpUrl!);
     },
-    async startAnotherInsights() {
-      const another = await core.startInsights({ cursorSigningKey });
+    async startAnotherInsights(env) {
+      const another = await core.startInsights({ cursorSigningKey, ...(env === undefined ? {} : { env }) });
       others.push(another);
       return another;
     },

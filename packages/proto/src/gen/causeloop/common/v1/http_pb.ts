@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file causeloop/common/v1/http.proto.
  */
 export const file_causeloop_common_v1_http: GenFile = /*@__PURE__*/
-  fileDesc("Ch5jYXVzZWxvb3AvY29tbW9uL3YxL2h0dHAucHJvdG8SE2NhdXNlbG9vcC5jb21tb24udjEiRQoISHR0cFJ1bGUSDgoGbWV0aG9kGAEgASgJEgwKBHBhdGgYAiABKAkSDAoEYm9keRgDIAEoCRINCgVzY29wZRgEIAEoCTpTCgRodHRwEh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMYuY4DIAEoCzIdLmNhdXNlbG9vcC5jb21tb24udjEuSHR0cFJ1bGVSBGh0dHBiBnByb3RvMw", [file_google_protobuf_descriptor]);
+  fileDesc("Ch5jYXVzZWxvb3AvY29tbW9uL3YxL2h0dHAucHJvdG8SE2NhdXNlbG9vcC5jb21tb24udjEiXQoISHR0cFJ1bGUSDgoGbWV0aG9kGAEgASgJEgwKBHBhdGgYAiABKAkSDAoEYm9keRgDIAEoCRINCgVzY29wZRgEIAEoCRIWCg5zdWNjZXNzX3N0YXR1cxgFIAEoDTpTCgRodHRwEh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMYuY4DIAEoCzIdLmNhdXNlbG9vcC5jb21tb24udjEuSHR0cFJ1bGVSBGh0dHBiBnByb3RvMw", [file_google_protobuf_descriptor]);
 
 /**
  * HttpRule exposes an RPC through the api-gateway. The gateway builds its routing
@@ -53,6 +53,15 @@ export type HttpRule = Message<"causeloop.common.v1.HttpRule"> & {
    * @generated from field: string scope = 4;
    */
   scope: string;
+
+  /**
+   * HTTP status of a successful answer: 200 when unset; 201 or 202 (accepted for work
+   * that continues after the answer, such as grouping an ingested record) otherwise.
+   * The gateway refuses any other value at start-up.
+   *
+   * @generated from field: uint32 success_status = 5;
+   */
+  successStatus: number;
 };
 
 /**

@@ -510,7 +510,7 @@ export type SimilarIssue = Message<"causeloop.insights.v1.SimilarIssue"> & {
   issue?: Issue | undefined;
 
   /**
-   * Trigram similarity of the two texts, 0-1.
+   * Trigram similarity of the two templates, 0-1.
    *
    * @generated from field: double similarity = 2;
    */
@@ -609,8 +609,9 @@ export const IssueService: GenService<{
     output: typeof UnlinkIssueResponseSchema;
   },
   /**
-   * ListSimilarIssues finds the workspace's issues whose text is most like this one's
-   * (trigram similarity), across services, each with its pattern's status.
+   * ListSimilarIssues finds the workspace's issues whose template (the title with its
+   * variable values replaced) is most like this one's (trigram similarity), across
+   * services, newest first within a pattern, each with its pattern's status.
    *
    * @generated from rpc causeloop.insights.v1.IssueService.ListSimilarIssues
    */
