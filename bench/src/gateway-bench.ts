@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -8,140 +9,233 @@ import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { createPool, withClient, withTenant } from '@causeloop/platform/db';
 import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import { generateAssertionKeyPair, principalAssertionHeader } from '@causeloop/platform/identity';
-import { startServiceProcess } from '@causeloop/platform/service-process';
+import { startServiceProcess, type ServiceProcess } from '@causeloop/platform/service-process';
 import { withBenchDatabase } from './bench-database.js';
-import { report, summarize, type Measurement } from './measure.js';
+import { cpuSeconds, residentBytes } from './process-stats.js';
 
 const concurrency = 32;
-/** Every path runs this long before any is measured, so no row pays the others' JIT warm-up. */
-const warmupMs = 1_500;
-/** Run again just before a path's measured window, to refill connections and caches. */
-const settleMs = 500;
-const durationMs = 4_000;
-/** Issue 5: the gateway path keeps at least this share of the direct call's throughput. */
-const targetRatio = 0.6;
+/** A path is warm once it has run this long and its CPU per request moved < `settledChange` between slices. */
+const minWarmupMs = 15_000;
+const maxWarmupMs = 30_000;
+const warmupSliceMs = 2_500;
+const settledChange = 0.05;
+/** Measured windows per path, taken in rounds that alternate every path (A/B/…), each this long. */
+const rounds = 3;
+const windowMs = 3_000;
+/** Load before the "after load" footprint (the warm-up counts). */
+const footprintLoadMs = 30_000;
+/** Issue 27's targets, reported and never failing the run. */
+const targets = {
+  cpuVsFloorOff: 1.5,
+  cpuVsFloorOn: 2,
+  tenantReadVsDirect: 0.85,
+  listScopesVsDirect: 0.7,
+  idleRssMb: 100,
+  idleRssVsBare: 1.3,
+  spawnToReadyMs: 2_000,
+};
+const sampling = '0.1';
 const workspaceId = '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2c';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
-const authMain = path.join(repositoryRoot, 'services/auth/dist/main.js');
-const gatewayMain = path.join(repositoryRoot, 'services/api-gateway/dist/main.js');
-const helloWorldMain = path.join(import.meta.dirname, 'hello-world-server.js');
+const serviceMain = (name: string) => path.join(repositoryRoot, 'services', name, 'dist/main.js');
+const floorMain = path.join(import.meta.dirname, 'floor-server.js');
+const bareImportsMain = path.join(import.meta.dirname, 'bare-imports.js');
 
 /**
- * What the HTTP API costs over calling the backend directly: an authenticated GET through
- * the real api-gateway process (rate limits, cached Authenticate, JSON mapping, one gRPC
- * hop carrying the principal assertion) against the same RPC called over gRPC from here
- * with the same assertion, and against a bare fastify hello-world process (an HTTP hop's
- * ceiling). Load: `concurrency` requests in flight over keep-alive connections for a
- * fixed time, after every path has been warmed up. The warm-up fills the gateway's
- * authenticator cache, so what is measured is the steady state of a client reusing its
- * token. CPU per request of each process shows where the time goes.
+ * The api-gateway as deployed (started with `serviceNodeOptions`, as `npm start`, the
+ * image and the chart start it) against the floor of the libraries it must use (bare fastify making one
+ * raw grpc-js unary call per request to an echo server), in two configurations: tracing
+ * off, and tracing on with 10 % parent-based sampling exporting to a local OTLP stand-in.
+ * Each path is warmed until its CPU per request settles, then every path is measured in
+ * alternating windows; figures are the median [min–max] of the windows, ratios the median
+ * of the per-round ratios. Also each service's footprint: spawn to ready, idle resident
+ * memory after start-up and after load, beside a bare process importing its libraries.
  */
 export async function benchGateway(): Promise<void> {
   await withBenchDatabase(async ({ ownerUrl, appUrl }) => {
     await seedAnalyst(ownerUrl, appUrl);
-    const auth = await startServiceProcess({
-      main: authMain,
-      cwd: repositoryRoot,
-      // Development mode lets `dev:<email>` sign the bench user in without an IdP.
-      env: {
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: appUrl,
-        DATABASE_POOL_MAX: String(concurrency),
-        PRINCIPAL_ASSERTION_PRIVATE_KEY: (await generateAssertionKeyPair()).privateKeyPem,
-      },
-      keepLines: false,
-    });
-    const gateway = await startServiceProcess({
-      main: gatewayMain,
-      cwd: repositoryRoot,
-      env: {
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'info',
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        AUTH_GRPC_ADDR: auth.grpcAddress,
-        // Idempotency keys (POST/PATCH only; a GET never touches them).
-        DATABASE_URL: appUrl,
-        // The bench is one client and one principal: the default limits would make it measure 429s.
-        RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000',
-        RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE: '1000000',
-      },
-      keepLines: false,
-    });
-    const helloWorld = await startHelloWorld();
-    const client = createGrpcClient(AuthService, { address: auth.grpcAddress, defaultDeadlineMs: 30_000 });
+    const sink = await startOtlpSink();
     const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+    const stopping: (() => Promise<unknown>)[] = [];
     try {
-      const { accessToken } = await client.exchangeToken({ subjectToken: 'dev:bench@example.com' });
-      // What an API client would hold: a personal access token that may only read tokens.
-      const { secret } = await client.createPersonalAccessToken(
-        { name: 'gateway bench', scopes: ['tokens:read'] },
-        { metadata: { authorization: `Bearer ${accessToken}` } },
-      );
-      const httpGet = (url: string, headers: http.OutgoingHttpHeaders = {}) => get(agent, url, headers);
-      const bearer = { authorization: `Bearer ${secret}` };
-      const tokensUrl = `${gateway.httpUrl!}/v1/api-tokens`;
-      const scopesUrl = `${gateway.httpUrl!}/v1/api-tokens/scopes`;
-      await assertSameAnswer(client, secret, () => httpGet(tokensUrl, bearer));
-
-      const services = [cpuFromMetrics('api-gateway', gateway.opsUrl), cpuFromMetrics('auth', auth.opsUrl), ownCpu];
-      const directCall = (call: (metadata: Record<string, string>) => Promise<unknown>) => async () => {
-        const metadata = await forwardedMetadata(client, secret);
-        return () => call(metadata);
+      const started: Started[] = [];
+      const start = async (label: string, name: string, env: Record<string, string>): Promise<ServiceProcess> => {
+        const spawnedAt = performance.now();
+        const service = await startServiceProcess({ main: serviceMain(name), cwd: repositoryRoot, env: { OTEL_SERVICE_NAME: name, ...env }, keepLines: false });
+        started.push({ label, name, process: service, readyMs: performance.now() - spawnedAt });
+        stopping.push(() => service.stop());
+        return service;
       };
-      const cases = {
-        listTokensDirect: {
-          label: 'direct gRPC ListPersonalAccessTokens',
-          probes: services,
-          prepare: directCall((metadata) => client.listPersonalAccessTokens({}, { metadata })),
-        },
-        listTokensGateway: { label: 'gateway GET /v1/api-tokens', probes: services, prepare: async () => () => httpGet(tokensUrl, bearer) },
-        hello: {
-          label: 'bare fastify hello-world (own process)',
-          probes: [helloWorld.cpu, ownCpu],
-          prepare: async () => () => httpGet(`${helloWorld.url}/hello`),
-        },
-        listScopesDirect: {
-          label: 'direct gRPC ListScopes',
-          probes: services,
-          prepare: directCall((metadata) => client.listScopes({}, { metadata })),
-        },
-        listScopesGateway: {
-          label: 'gateway GET /v1/api-tokens/scopes',
-          probes: services,
-          prepare: async () => () => httpGet(scopesUrl, bearer),
-        },
-      } satisfies Record<string, Case>;
-      for (const { prepare } of Object.values(cases)) await runFor(warmupMs, await prepare());
-      const listTokensDirect = await measureFor(cases.listTokensDirect);
-      const listTokensGateway = await measureFor(cases.listTokensGateway);
-      const hello = await measureFor(cases.hello);
-      const listScopesDirect = await measureFor(cases.listScopesDirect);
-      const listScopesGateway = await measureFor(cases.listScopesGateway);
+      const tracingOn = {
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: sampling,
+      };
+      const off = await startStack('off', {}, appUrl, start);
+      const on = await startStack('on', tracingOn, appUrl, start);
+      // The rest of `npm start`'s services, for their start-up footprint.
+      const crypto = await start('off', 'crypto', { NODE_ENV: 'development', CAUSELOOP_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') });
+      const keys = await generateAssertionKeyPair();
+      const backendEnv = {
+        NODE_ENV: 'development',
+        DATABASE_URL: appUrl,
+        AUTH_GRPC_ADDR: off.auth.grpcAddress,
+        PRINCIPAL_ASSERTION_PUBLIC_KEY: keys.publicKeyPem,
+      };
+      await start('off', 'tenancy', { ...backendEnv, CRYPTO_GRPC_ADDR: crypto.grpcAddress, RETENTION_PURGE_INTERVAL_MS: '0' });
+      await start('off', 'insights', { ...backendEnv, PREDICTION_INTERVAL_MS: '0' });
+      await sleep(2_000);
+      const idleAfterStart = new Map(await Promise.all(started.map(async (s) => [s.process, await residentBytes(pid(s.process.child))] as const)));
 
-      const load = `${concurrency} in flight, keep-alive, ${durationMs / 1000} s each after a warm-up of every path`;
-      report(`Gateway, PAT-authenticated GET of a tenant read (PostgreSQL) vs the same RPC over gRPC (${load})`, listTokensDirect.measurement, [
-        listTokensGateway.measurement,
-        hello.measurement,
-      ]);
-      printTarget(listTokensGateway.measurement, listTokensDirect.measurement);
-      report(`Gateway, PAT-authenticated GET of a database-free RPC vs the same RPC over gRPC (${load})`, listScopesDirect.measurement, [
-        listScopesGateway.measurement,
-      ]);
-      printTarget(listScopesGateway.measurement, listScopesDirect.measurement);
-      // Where the time goes: CPU each process spent per request in the measured window.
-      console.log('\n  CPU per request (process_cpu_seconds_total of each process over the measured window)');
-      for (const run of [listTokensDirect, listTokensGateway, hello, listScopesDirect, listScopesGateway]) printCpu(run);
+      const echo = await startFloorProcess(['echo']);
+      stopping.push(() => echo.stop());
+      const floor = await startFloorProcess(['edge', `127.0.0.1:${echo.port}`]);
+      stopping.push(() => floor.stop());
+      const get = (url: string, headers: http.OutgoingHttpHeaders = {}) => () => httpGet(agent, url, headers);
+
+      const floorPath: Path = { label: 'floor: fastify + raw grpc-js unary', main: pid(floor.child), others: [pid(echo.child)], run: get(`${floor.url}/floor`) };
+      const gatewayPaths = (stack: Stack, tracing: string) => ({
+        tenant: { label: `gateway GET /v1/api-tokens (${tracing})`, main: pid(stack.gateway.child), others: [pid(stack.auth.child)], run: get(`${stack.gateway.httpUrl!}/v1/api-tokens`, stack.bearer) },
+        scopes: { label: `gateway GET /v1/api-tokens/scopes (${tracing})`, main: pid(stack.gateway.child), others: [pid(stack.auth.child)], run: get(`${stack.gateway.httpUrl!}/v1/api-tokens/scopes`, stack.bearer) },
+      });
+      const offPaths = gatewayPaths(off, 'tracing off');
+      const onPaths = gatewayPaths(on, `tracing on, ${Number(sampling) * 100} % sampled`);
+      const metadata = forwardedMetadata(off);
+      const direct = {
+        tenant: { label: 'direct gRPC ListPersonalAccessTokens', main: pid(off.auth.child), others: [], run: async () => off.client.listPersonalAccessTokens({}, { metadata: await metadata() }) },
+        scopes: { label: 'direct gRPC ListScopes', main: pid(off.auth.child), others: [], run: async () => off.client.listScopes({}, { metadata: await metadata() }) },
+      } satisfies Record<string, Path>;
+
+      console.log(`\nGateway vs its libraries' floor: warming each path until its CPU per request settles (>= ${minWarmupMs / 1000} s)`);
+      const warmed = [
+        await warm([floorPath]),
+        await warm([offPaths.tenant, offPaths.scopes]),
+        await warm([onPaths.tenant, onPaths.scopes]),
+        // Auth is already warm from the gateways' load: this only warms the bench's own client.
+        await warm([direct.tenant, direct.scopes], 5_000),
+      ];
+      const loadedMs = Math.min(...warmed.slice(1, 3));
+      if (loadedMs < footprintLoadMs) await runFor(footprintLoadMs - loadedMs, offPaths.tenant.run);
+      await sleep(2_000);
+      const idleAfterLoad = new Map(
+        await Promise.all([off.gateway, off.auth].map(async (service) => [service, await residentBytes(pid(service.child))] as const)),
+      );
+
+      const order: Path[] = [floorPath, offPaths.tenant, onPaths.tenant, direct.tenant, offPaths.scopes, onPaths.scopes, direct.scopes];
+      const windows = new Map<Path, Window[]>(order.map((p) => [p, []]));
+      for (let round = 0; round < rounds; round++) for (const p of order) windows.get(p)!.push(await measureWindow(p));
+
+      const load = `${concurrency} in flight, keep-alive; ${rounds} alternating windows of ${windowMs / 1000} s per path; median [min–max]`;
+      console.log(`\nGateway CPU per request against the floor, throughput against the direct gRPC call (${load})`);
+      printWindows(floorPath, windows.get(floorPath)!);
+      const floorWindows = windows.get(floorPath)!;
+      for (const [paths, tracing, cpuTarget] of [
+        [offPaths, 'off', targets.cpuVsFloorOff],
+        [onPaths, 'on', targets.cpuVsFloorOn],
+      ] as const) {
+        for (const [kind, throughputTarget] of [
+          ['tenant', targets.tenantReadVsDirect],
+          ['scopes', targets.listScopesVsDirect],
+        ] as const) {
+          const gateway = windows.get(paths[kind])!;
+          const directWindows = windows.get(direct[kind])!;
+          printWindows(paths[kind], gateway);
+          const cpuRatio = perRound(gateway, floorWindows, (g, f) => g.mainCpuMs / f.mainCpuMs);
+          const throughputRatio = perRound(gateway, directWindows, (g, d) => g.opsPerSecond / d.opsPerSecond);
+          console.log(
+            `    CPU ${spread(cpuRatio, 2)}x floor (target <= ${cpuTarget}x with tracing ${tracing}: ${verdict(median(cpuRatio) <= cpuTarget)}); ` +
+              `throughput ${spread(throughputRatio, 2)}x direct (target >= ${throughputTarget}x: ${verdict(median(throughputRatio) >= throughputTarget)})`,
+          );
+        }
+      }
+      printWindows(direct.tenant, windows.get(direct.tenant)!);
+      printWindows(direct.scopes, windows.get(direct.scopes)!);
+
+      console.log('\nFootprint (resident memory from /proc; "bare" is a Node process importing only the same top-level libraries)');
+      console.log(`  ${'service'.padEnd(24)}${'spawn→ready'.padStart(12)}${'idle'.padStart(10)}${'after load'.padStart(12)}${'bare'.padStart(9)}   targets: ready <= ${targets.spawnToReadyMs} ms, idle <= max(${targets.idleRssMb} MB, ${targets.idleRssVsBare}x bare)`);
+      for (const s of started) {
+        const bare = await bareImportsRss(s.name);
+        const idle = idleAfterStart.get(s.process)!;
+        const loaded = idleAfterLoad.get(s.process);
+        const allowed = Math.max(targets.idleRssMb * 1e6, targets.idleRssVsBare * bare);
+        const ok = s.readyMs <= targets.spawnToReadyMs && idle <= allowed && (loaded === undefined || loaded <= allowed);
+        console.log(
+          `  ${`${s.name} (tracing ${s.label})`.padEnd(24)}${`${s.readyMs.toFixed(0)} ms`.padStart(12)}${mb(idle).padStart(10)}${(loaded === undefined ? '–' : mb(loaded)).padStart(12)}${mb(bare).padStart(9)}   ${verdict(ok)}`,
+        );
+      }
+      console.log(`  (the OTLP stand-in received ${sink.exports()} exports from the tracing-on processes)`);
     } finally {
       agent.destroy();
-      client.close();
-      await helloWorld.stop();
-      await gateway.stop();
-      await auth.stop();
+      for (const stop of stopping.reverse()) await stop();
+      await sink.close();
     }
   });
+}
+
+interface Started {
+  readonly label: string;
+  readonly name: string;
+  readonly process: ServiceProcess;
+  readonly readyMs: number;
+}
+
+interface Stack {
+  readonly auth: ServiceProcess;
+  readonly gateway: ServiceProcess;
+  readonly client: GrpcClient<typeof AuthService>;
+  readonly secret: string;
+  readonly bearer: http.OutgoingHttpHeaders;
+}
+
+/** Auth and the gateway in front of it, with a personal access token that may read tokens. */
+async function startStack(
+  label: string,
+  env: Record<string, string>,
+  appUrl: string,
+  start: (label: string, name: string, env: Record<string, string>) => Promise<ServiceProcess>,
+): Promise<Stack> {
+  const auth = await start(label, 'auth', {
+    ...env,
+    // Development mode lets `dev:<email>` sign the bench user in without an IdP.
+    NODE_ENV: 'development',
+    DATABASE_URL: appUrl,
+    DATABASE_POOL_MAX: String(concurrency),
+    PRINCIPAL_ASSERTION_PRIVATE_KEY: (await generateAssertionKeyPair()).privateKeyPem,
+  });
+  const gateway = await start(label, 'api-gateway', {
+    ...env,
+    NODE_ENV: 'development',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    AUTH_GRPC_ADDR: auth.grpcAddress,
+    DATABASE_URL: appUrl,
+    // The bench is one client and one principal: the default limits would make it measure 429s.
+    RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000',
+    RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE: '1000000',
+  });
+  const client = createGrpcClient(AuthService, { address: auth.grpcAddress, defaultDeadlineMs: 30_000 });
+  const { accessToken } = await client.exchangeToken({ subjectToken: 'dev:bench@example.com' });
+  const { secret } = await client.createPersonalAccessToken(
+    { name: `gateway bench (${label})`, scopes: ['tokens:read'] },
+    { metadata: { authorization: `Bearer ${accessToken}` } },
+  );
+  return { auth, gateway, client, secret, bearer: { authorization: `Bearer ${secret}` } };
+}
+
+/**
+ * The metadata the gateway forwards for the stack's token: its principal assertion, as the
+ * gateway's warm cache holds it, fetched again before it expires (it lives 60 s).
+ */
+function forwardedMetadata(stack: Stack): () => Promise<Record<string, string>> {
+  let current: { metadata: Promise<Record<string, string>>; at: number } | undefined;
+  return () => {
+    if (current === undefined || performance.now() - current.at > 30_000) {
+      const metadata = stack.client.authenticate({ token: stack.secret }).then(({ assertion }) => ({ [principalAssertionHeader]: assertion }));
+      current = { metadata, at: performance.now() };
+    }
+    return current.metadata;
+  };
 }
 
 /** A user with the analyst role (it may create its own tokens) in one workspace. */
@@ -154,100 +248,100 @@ async function seedAnalyst(ownerUrl: string, appUrl: string): Promise<void> {
   try {
     await withTenant(pool, workspaceId, async (client) => {
       await client.query(`insert into workspaces (id, name) values ($1, 'Bench')`, [workspaceId]);
-      await client.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'analyst')`, [
-        workspaceId,
-        userId,
-      ]);
+      await client.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'analyst')`, [workspaceId, userId]);
     });
   } finally {
     await pool.end();
   }
 }
 
-/**
- * The metadata the gateway forwards for this token: its principal assertion, fetched
- * once per measurement as the gateway's warm cache holds it (it lives 60 s; a
- * measurement lasts a few).
- */
-async function forwardedMetadata(client: GrpcClient<typeof AuthService>, token: string): Promise<Record<string, string>> {
-  const { assertion } = await client.authenticate({ token });
-  return { [principalAssertionHeader]: assertion };
-}
-
-/** Both paths must serve the same answer, or the comparison means nothing (a 401 is fast). */
-async function assertSameAnswer(client: GrpcClient<typeof AuthService>, token: string, viaGateway: () => Promise<string>): Promise<void> {
-  const direct = await client.listPersonalAccessTokens({}, { metadata: await forwardedMetadata(client, token) });
-  const { data } = JSON.parse(await viaGateway()) as { data?: { id?: unknown }[] };
-  const gatewayIds = (data ?? []).map((entry) => entry.id);
-  const directIds = direct.data.map((entry) => entry.id);
-  if (directIds.length === 0 || JSON.stringify(gatewayIds) !== JSON.stringify(directIds)) {
-    throw new Error(`the gateway listed ${JSON.stringify(gatewayIds)}, the direct call ${JSON.stringify(directIds)}`);
-  }
-}
-
-/** CPU seconds a process has used so far. */
-interface CpuProbe {
-  readonly name: string;
-  seconds(): Promise<number>;
-}
-
-/** A service's own count, from the default process metrics on its ops `/metrics`. */
-function cpuFromMetrics(name: string, opsUrl: string): CpuProbe {
-  return {
-    name,
-    async seconds() {
-      const text = await (await fetch(`${opsUrl}/metrics`)).text();
-      const value = /^process_cpu_seconds_total(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1];
-      if (value === undefined) throw new Error(`${name} exports no process_cpu_seconds_total`);
-      return Number(value);
-    },
-  };
-}
-
-/** This process: the load generator (for direct calls also the gRPC client), and draining the services' log pipes. */
-const ownCpu: CpuProbe = {
-  name: 'bench client',
-  seconds: async () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1e6;
-  },
-};
-
-/** One path to measure: `prepare` gives the operation (fresh credentials) and runs before each use. */
-interface Case {
+/** One path to load: its operation, the process whose CPU per request is the figure, and processes it also keeps busy. */
+interface Path {
   readonly label: string;
-  readonly probes: readonly CpuProbe[];
-  readonly prepare: () => Promise<() => Promise<unknown>>;
+  readonly main: number;
+  readonly others: readonly number[];
+  readonly run: () => Promise<unknown>;
 }
 
-interface Run {
-  readonly measurement: Measurement;
-  readonly cpuMsPerRequest: readonly { readonly name: string; readonly ms: number }[];
+interface Window {
+  readonly opsPerSecond: number;
+  readonly mainCpuMs: number;
+  readonly othersCpuMs: number;
+  readonly p50Ms: number;
 }
 
-/**
- * Runs the case's operation with `concurrency` in flight: `settleMs` discarded, then
- * `durationMs` measured. Throughput counts the calls finished, over the time until the
- * last in-flight call came back; `probes` are read around the measured window.
- */
-async function measureFor({ label, probes, prepare }: Case): Promise<Run> {
-  const operation = await prepare();
-  await runFor(settleMs, operation);
-  const before = await Promise.all(probes.map((probe) => probe.seconds()));
-  const { latencies, elapsedSeconds } = await runFor(durationMs, operation);
-  const after = await Promise.all(probes.map((probe) => probe.seconds()));
+async function measureWindow(p: Path): Promise<Window> {
+  const before = await Promise.all([p.main, ...p.others].map(cpuSeconds));
+  const { latencies, elapsedSeconds } = await runFor(windowMs, p.run);
+  const after = await Promise.all([p.main, ...p.others].map(cpuSeconds));
+  const used = after.map((value, index) => ((value - before[index]!) * 1000) / latencies.length);
+  const sorted = [...latencies].sort((a, b) => a - b);
   return {
-    measurement: summarize(label, latencies, elapsedSeconds),
-    cpuMsPerRequest: probes.map((probe, index) => ({
-      name: probe.name,
-      ms: (((after[index] ?? 0) - (before[index] ?? 0)) * 1000) / latencies.length,
-    })),
+    opsPerSecond: latencies.length / elapsedSeconds,
+    mainCpuMs: used[0]!,
+    othersCpuMs: used.slice(1).reduce((sum, value) => sum + value, 0),
+    p50Ms: sorted[Math.floor(sorted.length / 2)] ?? 0,
   };
 }
 
-function printCpu({ measurement, cpuMsPerRequest }: Run): void {
-  const figures = cpuMsPerRequest.map(({ name, ms }) => `${name} ${ms.toFixed(2)} ms`).join(', ');
-  console.log(`  ${measurement.label.padEnd(44)}${figures}`);
+/**
+ * Runs the paths in turn, a slice each, until every one has run `minMs` and its CPU
+ * per request changed less than `settledChange` from its previous slice (at most
+ * `maxWarmupMs`): a fresh process's CPU per request keeps falling for 15–20 s of load
+ * (JIT, heap sizing). Resolves with how long each path ran.
+ */
+async function warm(paths: readonly Path[], minMs = minWarmupMs): Promise<number> {
+  const history = new Map<Path, number[]>(paths.map((p) => [p, []]));
+  let ranMs = 0;
+  const settled = () =>
+    paths.every((p) => {
+      const [previous, last] = history.get(p)!.slice(-2);
+      return previous !== undefined && last !== undefined && Math.abs(last - previous) / previous < settledChange;
+    });
+  while (ranMs < maxWarmupMs && (ranMs < minMs || !settled())) {
+    for (const p of paths) {
+      const before = await cpuSeconds(p.main);
+      const { latencies } = await runFor(warmupSliceMs, p.run);
+      history.get(p)!.push(((await cpuSeconds(p.main)) - before) / latencies.length);
+    }
+    ranMs += warmupSliceMs;
+  }
+  for (const p of paths) {
+    const last = history.get(p)!.at(-1) ?? 0;
+    console.log(`  ${p.label.padEnd(52)} warmed ${(ranMs / 1000).toFixed(1)} s, last slice ${(last * 1000).toFixed(3)} ms CPU/request${settled() ? '' : ' (not settled)'}`);
+  }
+  return ranMs;
+}
+
+function printWindows(p: Path, windows: readonly Window[]): void {
+  const others = p.others.length === 0 ? '' : `, backend ${spread(windows.map((w) => w.othersCpuMs), 3)} ms`;
+  console.log(
+    `  ${p.label.padEnd(52)}${spread(windows.map((w) => w.opsPerSecond), 0).padStart(22)} req/s   p50 ${median(windows.map((w) => w.p50Ms)).toFixed(2)} ms   CPU/request ${spread(windows.map((w) => w.mainCpuMs), 3)} ms${others}`,
+  );
+}
+
+/** Ratios of round-matched windows, so slow drift of the machine's load cancels out. */
+function perRound(a: readonly Window[], b: readonly Window[], ratio: (a: Window, b: Window) => number): number[] {
+  return a.map((window, index) => ratio(window, b[index]!));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function spread(values: readonly number[], digits: number): string {
+  return `${median(values).toFixed(digits)} [${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}]`;
+}
+
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function pid(child: ChildProcess): number {
+  if (child.pid === undefined) throw new Error('the process has no pid');
+  return child.pid;
 }
 
 async function runFor(ms: number, operation: () => Promise<unknown>): Promise<{ latencies: number[]; elapsedSeconds: number }> {
@@ -266,7 +360,7 @@ async function runFor(ms: number, operation: () => Promise<unknown>): Promise<{ 
 }
 
 /** GET over the keep-alive agent; anything but 200 fails the run rather than being counted. */
-function get(agent: http.Agent, url: string, headers: http.OutgoingHttpHeaders): Promise<string> {
+function httpGet(agent: http.Agent, url: string, headers: http.OutgoingHttpHeaders): Promise<string> {
   return new Promise((resolve, reject) => {
     const request = http.get(url, { agent, headers }, (response) => {
       let body = '';
@@ -281,37 +375,71 @@ function get(agent: http.Agent, url: string, headers: http.OutgoingHttpHeaders):
   });
 }
 
-function printTarget(gateway: Measurement, direct: Measurement): void {
-  const ratio = gateway.opsPerSecond / direct.opsPerSecond;
-  const verdict = ratio >= targetRatio ? 'met' : 'NOT met';
-  console.log(`  target: gateway >= ${targetRatio.toFixed(2)}x direct gRPC throughput: ${ratio.toFixed(2)}x, ${verdict}`);
-}
-
-/** The hello-world script on the same Node binary, resolved once it prints its port. */
-async function startHelloWorld(): Promise<{ url: string; cpu: CpuProbe; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [helloWorldMain], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A floor process (`floor-server.js`), resolved once it prints its port. */
+async function startFloorProcess(args: readonly string[]): Promise<{ child: ChildProcess; port: number; url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [floorMain, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     lines.once('line', (line) => {
-      const { http_port: httpPort } = JSON.parse(line) as { http_port?: unknown };
-      if (typeof httpPort === 'number') resolve(httpPort);
-      else reject(new Error(`hello-world printed no port: ${line}`));
+      const printed = JSON.parse(line) as { http_port?: unknown; grpc_port?: unknown };
+      const value = printed.http_port ?? printed.grpc_port;
+      if (typeof value === 'number') resolve(value);
+      else reject(new Error(`floor-server printed no port: ${line}`));
     });
-    void exited.then(() => reject(new Error('hello-world exited before it listened')));
+    void exited.then(() => reject(new Error('floor-server exited before it listened')));
   });
   lines.close();
   child.stdout!.resume();
-  const url = `http://127.0.0.1:${port}`;
   return {
-    url,
-    cpu: {
-      name: 'fastify hello-world',
-      seconds: async () => ((await (await fetch(`${url}/cpu`)).json()) as { seconds: number }).seconds,
-    },
+    child,
+    port,
+    url: `http://127.0.0.1:${port}`,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
 }
+
+/**
+ * The top-level libraries a service loads: the platform's runtime ones every service
+ * shares, plus those its own manifest names. (The tracing SDK is not among them: it loads
+ * only when an exporter is configured.)
+ */
+const sharedLibraries = ['@grpc/grpc-js', '@grpc/reflection', 'grpc-health-check', '@bufbuild/protobuf', 'pino', 'prom-client', 'ajv', 'ajv-formats', 'jose', '@opentelemetry/api', '@opentelemetry/context-async-hooks'];
+const ownLibraries: Readonly<Record<string, readonly string[]>> = {
+  'api-gateway': ['fastify', '@fastify/cors', 'ioredis', 'pg'],
+  auth: ['pg', 'uuidv7'],
+  tenancy: ['pg', 'uuidv7'],
+  insights: ['pg', 'uuidv7'],
+  crypto: [],
+};
+
+async function bareImportsRss(service: string): Promise<number> {
+  const libraries = [...sharedLibraries, ...(ownLibraries[service] ?? [])];
+  const child = spawn(process.execPath, [bareImportsMain, ...libraries], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  await new Promise((resolve) => child.once('exit', resolve));
+  return (JSON.parse(output) as { rss_bytes: number }).rss_bytes;
+}
+
+/** A stand-in for an OpenTelemetry collector: answers every OTLP/HTTP export with 200 and counts them. */
+async function startOtlpSink(): Promise<{ url: string; exports(): number; close(): Promise<void> }> {
+  let received = 0;
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      received += 1;
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    exports: () => received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+

@@ -5,6 +5,7 @@ import { createPool, withTenant } from '@causeloop/platform/db';
 import { withBenchDatabase } from './bench-database.js';
 import { createRecordGenerator, type RecordJson } from './failure-records.js';
 import { benchListIssues } from './insights-list-bench.js';
+import { benchJobQueue } from './job-queue-bench.js';
 import {
   cpuFromMetrics,
   machineCpu,
@@ -39,10 +40,11 @@ const recordSeed = 18_0001;
  * 1,000 workspaces on page 1 and page 1,000, beside the same keyset SELECT sent directly.
  */
 export async function benchInsights(): Promise<void> {
-  console.log('\nInsights (issue 18): the template miner, ingest, and listing issues at 1,000,000 issues');
+  console.log('\nInsights (issues 18, 19): the template miner, ingest, listing issues at 1,000,000 issues, and the job queue');
   await benchTemplateMiner();
   await benchIngest();
   await benchListIssues();
+  await benchJobQueue();
 }
 
 /**

@@ -7,6 +7,7 @@ import { benchEnvelope } from './envelope-bench.js';
 import { benchGateway } from './gateway-bench.js';
 import { benchGrpc } from './grpc-bench.js';
 import { benchIngest, benchInsights } from './insights-bench.js';
+import { benchJobQueue } from './job-queue-bench.js';
 import { benchTenant } from './tenant-bench.js';
 
 const sections: Record<string, () => Promise<void>> = {
@@ -19,6 +20,8 @@ const sections: Record<string, () => Promise<void>> = {
   insights: benchInsights,
   // Ingest alone: the part of `insights` that needs no million-row database.
   'insights-ingest': benchIngest,
+  // The job queue alone (also run by `insights`).
+  'insights-queue': benchJobQueue,
 };
 const selected = process.argv.slice(2);
 const unknown = selected.filter((name) => !(name in sections));

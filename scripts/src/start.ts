@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { env, loadConfig, logLevels } from '@causeloop/platform/config';
 import { createLogger } from '@causeloop/platform/log';
+import { serviceNodeOptions } from '@causeloop/platform/service-process';
 import { createChildren } from './child-processes.js';
 import { demoOwner, demoWorkspace, seedDemoData } from './demo-data.js';
 import { demoAccessToken, waitUntilReady } from './demo-token.js';
@@ -72,7 +73,7 @@ for (const service of present) {
   children.start({
     name: service.name,
     command: process.execPath,
-    args: ['--import', '@causeloop/platform/tracing/register', 'dist/main.js'],
+    args: [...serviceNodeOptions, 'dist/main.js'],
     cwd: path.join(repositoryRoot, 'services', service.name),
     env: {
       ...shared,

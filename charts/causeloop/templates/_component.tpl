@@ -158,6 +158,13 @@ Every service runs from the same image: node --import <tracing> services/<name>/
       key: {{ $is.cursorSigningKeyKey }}
 {{- end }}
 {{- end }}
+{{- if $c.leaderElection }}
+{{- /* Forced, not auto: a pod whose token is missing refuses to start instead of taking a lock its peers do not. */}}
+- name: LEADER_ELECTION
+  value: "kubernetes"
+- name: LEADER_ELECTION_LEASE
+  value: {{ include "causeloop.componentFullname" . | quote }}
+{{- end }}
 {{- range $callee := $c.calls }}
 - name: {{ include "causeloop.envName" $callee }}_GRPC_ADDR
   value: {{ include "causeloop.grpcAddress" (dict "root" $root "name" $callee) | quote }}

@@ -31,6 +31,7 @@ const tests = [
   'tenancy: env, secrets, public key, NetworkPolicy paths; values refused under production',
   'insights: env, secrets, public key, NetworkPolicy paths (gateway, clientsFrom, auth, database); values refused under production',
   'gateway-only objects',
+  'leader election: a Role with get, create and update on the component\'s Lease only, bound to its ServiceAccount; LEADER_ELECTION forced; API server egress',
 ] as const;
 const skip = reportMissingHelm('chart tests (charts/causeloop/test/chart.test.ts)', tests);
 
@@ -106,6 +107,51 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(devKey).toContain('published development key');
   });
 
+  it('gives tenancy and insights, which run leader-only jobs, a Role with get, create and update on their own Lease only, bound to their ServiceAccount; LEADER_ELECTION forced; API server egress', () => {
+    for (const name of ['tenancy', 'insights']) {
+      const fullname = `causeloop-${name}`;
+      const role = findObject(rendered.default, 'Role', `${fullname}-leases`);
+      const rules = role['rules'] as { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[];
+      // Least privilege: Leases of coordination.k8s.io alone; create (which cannot be limited by
+      // name), and get and update of the one Lease the service uses; no patch, list, watch or delete.
+      expect(rules).toEqual([
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [fullname], verbs: ['get', 'update'] },
+      ]);
+      expect(role.metadata.namespace).toBe('causeloop');
+      const binding = findObject(rendered.default, 'RoleBinding', `${fullname}-leases`);
+      expect(binding['roleRef']).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${fullname}-leases` });
+      expect(binding['subjects']).toEqual([{ kind: 'ServiceAccount', name: fullname, namespace: 'causeloop' }]);
+      expect(findObject(rendered.default, 'ServiceAccount', fullname)['automountServiceAccountToken']).toBe(true);
+      const deployment = findObject(rendered.default, 'Deployment', fullname);
+      expect(podSpec(deployment).serviceAccountName).toBe(fullname);
+      const env = podSpec(deployment).containers[0]!.env ?? [];
+      expect(env.filter((e) => e.name.startsWith('LEADER_ELECTION'))).toEqual([
+        { name: 'LEADER_ELECTION', value: 'kubernetes' },
+        { name: 'LEADER_ELECTION_LEASE', value: fullname },
+      ]);
+      const policy = findObject(rendered.default, 'NetworkPolicy', fullname);
+      const egress = policy['spec'] as { egress: { to?: unknown[]; ports: { port: number }[] }[] };
+      expect(egress.egress.filter((rule) => rule.ports.some((p) => p.port === 6443))).toEqual([
+        { ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] },
+      ]);
+    }
+    // Nothing else gets a Role, a token or a way to the API server.
+    const roles = rendered.default.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding').map((o) => o.metadata.name);
+    expect(roles.sort()).toEqual(['causeloop-insights-leases', 'causeloop-insights-leases', 'causeloop-tenancy-leases', 'causeloop-tenancy-leases']);
+    for (const name of ['crypto', 'auth', 'api-gateway']) {
+      expect(findObject(rendered.default, 'ServiceAccount', `causeloop-${name}`)['automountServiceAccountToken']).toBe(false);
+      const env = podSpec(findObject(rendered.default, 'Deployment', `causeloop-${name}`)).containers[0]!.env ?? [];
+      expect(env.some((e) => e.name.startsWith('LEADER_ELECTION'))).toBe(false);
+    }
+    // Turned off: no Role, no token, and the service falls back to the advisory lock (auto).
+    const off = renderChart({ set: ['components.tenancy.leaderElection=false'] });
+    expect(off.some((o) => o.kind === 'Role' && o.metadata.name === 'causeloop-tenancy-leases')).toBe(false);
+    const tenancyEnv = podSpec(findObject(off, 'Deployment', 'causeloop-tenancy')).containers[0]!.env ?? [];
+    expect(tenancyEnv.some((e) => e.name.startsWith('LEADER_ELECTION'))).toBe(false);
+    expect(podSpec(findObject(off, 'Deployment', 'causeloop-tenancy')).automountServiceAccountToken).toBe(false);
+  });
+
   it('renders every service by default: crypto, auth, tenancy, insights, the api-gateway, their objects, the migration Job and the test pod', () => {
     const names = rendered.default.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names).toEqual([
@@ -114,6 +160,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
       'NetworkPolicy/causeloop-api-gateway', 'NetworkPolicy/causeloop-auth', 'NetworkPolicy/causeloop-crypto', 'NetworkPolicy/causeloop-default-deny',
       'NetworkPolicy/causeloop-insights', 'NetworkPolicy/causeloop-migrate', 'NetworkPolicy/causeloop-tenancy', 'NetworkPolicy/causeloop-test',
       'Pod/causeloop-test-ready',
+      'Role/causeloop-insights-leases', 'Role/causeloop-tenancy-leases', 'RoleBinding/causeloop-insights-leases', 'RoleBinding/causeloop-tenancy-leases',
       'Service/causeloop-api-gateway', 'Service/causeloop-auth', 'Service/causeloop-crypto', 'Service/causeloop-insights', 'Service/causeloop-tenancy',
       'ServiceAccount/causeloop-api-gateway', 'ServiceAccount/causeloop-auth', 'ServiceAccount/causeloop-crypto', 'ServiceAccount/causeloop-insights',
       'ServiceAccount/causeloop-tenancy',
@@ -135,7 +182,8 @@ describe.skipIf(skip)('charts/causeloop', () => {
         const label = `${set}: ${workload.kind}/${workload.metadata.name}`;
         const spec = podSpec(workload);
         expect(spec.securityContext, label).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-        expect(spec.automountServiceAccountToken, label).toBe(workload.metadata.labels?.['app.kubernetes.io/component'] === 'insights' && set === 'all');
+        // Only the components with leader-only jobs talk to the API server (their Lease).
+        expect(spec.automountServiceAccountToken, label).toBe(['tenancy', 'insights'].includes(workload.metadata.labels?.['app.kubernetes.io/component'] ?? ''));
         for (const container of spec.containers) {
           expect(container.securityContext, label).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
           expect(container.securityContext?.readOnlyRootFilesystem, label).toBe(set !== 'dev');
@@ -191,7 +239,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     // With every component: tenancy reaches auth, crypto, the database and the collector.
     const tenancy = findObject(rendered.all, 'NetworkPolicy', 'causeloop-tenancy')['spec'] as typeof policy;
     expect(tenancy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'operator']);
-    expect(tenancy.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 50051, 5432, 4317]);
+    expect(tenancy.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 50051, 5432, 443, 4317]); // 443: the API server (its Lease)
     const cryptoAll = findObject(rendered.all, 'NetworkPolicy', 'causeloop-crypto')['spec'] as typeof policy;
     expect(cryptoAll.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['tenancy', 'operator']); // insights makes no data keys (yet)
   });
@@ -512,6 +560,8 @@ describe.skipIf(skip)('charts/causeloop', () => {
       { name: 'RETENTION_PURGE_INTERVAL_MS', value: '3600000' },
       { name: 'CURSOR_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-tenancy', key: 'CURSOR_SIGNING_KEY' } } },
       { name: 'GOVERNANCE_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-tenancy', key: 'GOVERNANCE_SIGNING_KEY' } } },
+      { name: 'LEADER_ELECTION', value: 'kubernetes' },
+      { name: 'LEADER_ELECTION_LEASE', value: 'causeloop-tenancy' },
       { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
       { name: 'CRYPTO_GRPC_ADDR', value: 'dns:///causeloop-crypto.causeloop.svc.cluster.local:50051' },
     ]);
@@ -566,6 +616,8 @@ describe.skipIf(skip)('charts/causeloop', () => {
       { name: 'INSIGHTS_MINER_MAX_CLUSTERS', value: '5000' },
       { name: 'INSIGHTS_MINER_CACHE_WORKSPACES', value: '256' },
       { name: 'CURSOR_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-insights', key: 'CURSOR_SIGNING_KEY' } } },
+      { name: 'LEADER_ELECTION', value: 'kubernetes' },
+      { name: 'LEADER_ELECTION_LEASE', value: 'causeloop-insights' },
       { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
     ]);
     // Nothing of auth's or crypto's secrets: no key file, no KEK.
@@ -590,7 +642,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
     const policy = findObject(rendered.default, 'NetworkPolicy', 'causeloop-insights')['spec'] as Policy;
     expect(policy.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[50051], [9090]]);
     expect(policy.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['api-gateway', 'operator']);
-    expect(policy.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 5432]);
+    expect(policy.egress.map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 5432, 443]); // 443: the API server (its Lease)
     expect(policy.egress[1]!.to![0]!.podSelector?.matchLabels?.['app.kubernetes.io/component']).toBe('auth');
     // networkPolicy.clientsFrom (every-component values) admits workloads calling its public APIs over gRPC, and tenancy's too; never auth's or crypto's.
     const reporting = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'reporting' } } }];

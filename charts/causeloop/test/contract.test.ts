@@ -194,15 +194,27 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     };
     [crypto, auth] = await Promise.all([startRendered(objects, 'crypto', scratch), startRendered(objects, 'auth', scratch, useTestDatabase)]);
     // Callers start once their callees listen, with only the cluster addresses repointed.
+    /**
+     * The chart forces the Lease (LEADER_ELECTION=kubernetes) on the pods it gives one; no API
+     * server runs here, so these take the advisory lock instead. The Lease path itself runs
+     * against the fake Lease API server in packages/platform/test/leader.
+     */
+    const withoutApiServer = (env: Record<string, string>, name: string) => {
+      expect(env['LEADER_ELECTION']).toBe('kubernetes');
+      expect(env['LEADER_ELECTION_LEASE']).toBe(`causeloop-${name}`);
+      env['LEADER_ELECTION'] = 'postgres';
+    };
     [tenancy, insights] = await Promise.all([
       startRendered(objects, 'tenancy', scratch, (env) => {
         useTestDatabase(env);
         useStarted(env, 'auth', auth);
         useStarted(env, 'crypto', crypto);
+        withoutApiServer(env, 'tenancy');
       }),
       startRendered(objects, 'insights', scratch, (env) => {
         useTestDatabase(env);
         useStarted(env, 'auth', auth);
+        withoutApiServer(env, 'insights');
       }),
     ]);
     gateway = await startRendered(objects, 'api-gateway', scratch, (env) => {
@@ -255,11 +267,11 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     expect(Object.keys(env)).toEqual([
       'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'GRPC_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'DATABASE_URL',
       'PRINCIPAL_ASSERTION_PUBLIC_KEY', 'OPERATOR_TOKEN_SHA256', 'RETENTION_PURGE_INTERVAL_MS', 'CURSOR_SIGNING_KEY',
-      'GOVERNANCE_SIGNING_KEY', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR',
+      'GOVERNANCE_SIGNING_KEY', 'LEADER_ELECTION', 'LEADER_ELECTION_LEASE', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR',
     ]);
-    expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR']);
+    expect(adjusted).toEqual(['DATABASE_URL', 'LEADER_ELECTION', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR']);
     const configNames = configVariables(
-      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema', 'backendKeysConfigSchema'],
+      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema', 'backendKeysConfigSchema', 'leaderElectionConfigSchema'],
       ['services/tenancy/src/config.ts', 'services/tenancy/src/certificates/signing-key.ts'],
     );
     expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
@@ -284,12 +296,13 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     const { env, adjusted, service } = insights;
     expect(Object.keys(env)).toEqual([
       'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'GRPC_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'DATABASE_URL',
-      'PRINCIPAL_ASSERTION_PUBLIC_KEY', 'INSIGHTS_MINER_MAX_CLUSTERS', 'INSIGHTS_MINER_CACHE_WORKSPACES', 'CURSOR_SIGNING_KEY', 'AUTH_GRPC_ADDR',
+      'PRINCIPAL_ASSERTION_PUBLIC_KEY', 'INSIGHTS_MINER_MAX_CLUSTERS', 'INSIGHTS_MINER_CACHE_WORKSPACES', 'CURSOR_SIGNING_KEY', 'LEADER_ELECTION',
+      'LEADER_ELECTION_LEASE', 'AUTH_GRPC_ADDR',
     ]);
-    expect(adjusted).toEqual(['DATABASE_URL', 'AUTH_GRPC_ADDR']);
+    expect(adjusted).toEqual(['DATABASE_URL', 'LEADER_ELECTION', 'AUTH_GRPC_ADDR']);
     // Every variable but the OpenTelemetry SDK's own is one insights' config reads (no typos, no leftovers).
     const configNames = configVariables(
-      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema', 'backendKeysConfigSchema'],
+      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema', 'backendKeysConfigSchema', 'leaderElectionConfigSchema'],
       ['services/insights/src/config.ts'],
     );
     expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);

@@ -14,11 +14,14 @@ describe('the services a client exposes', () => {
       issues: 'causeloop.insights.v1.IssueService',
       patterns: 'causeloop.insights.v1.PatternService',
       predictions: 'causeloop.insights.v1.PredictionService',
+      jobs: 'causeloop.insights.v1.JobService',
+      analysis: 'causeloop.insights.v1.AnalysisService',
+      recommendations: 'causeloop.insights.v1.RecommendationService',
     });
   });
 
   it('are grouped by the service that serves them, each called at its own address', () => {
     expect(Object.keys(clientServiceGroups.tenancy)).toEqual(['workspaces', 'members', 'auditLog', 'governance']);
-    expect(Object.keys(clientServiceGroups.insights)).toEqual(['ingest', 'issues', 'patterns', 'predictions']);
+    expect(Object.keys(clientServiceGroups.insights)).toEqual(['ingest', 'issues', 'patterns', 'predictions', 'jobs', 'analysis', 'recommendations']);
   });
 });

@@ -9,8 +9,9 @@ import { refuseIdempotencyKeys, registerIdempotency, type IdempotencyOptions } f
 import { buildOpenApi } from './openapi/build-openapi.js';
 import { registerCors } from './plugins/cors.js';
 import { registerHttpMetrics } from './plugins/http-metrics.js';
-import { applyEdgeHeaders, registerEdgeHeaders, requestIdFor, traceIdFor } from './plugins/edge-headers.js';
+import { applyEdgeHeaders, registerEdgeHeaders, requestIdFor } from './plugins/edge-headers.js';
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js';
+import { registerTraceContext } from './plugins/trace-context.js';
 import { registerDescriptorRoutes } from './routes/from-descriptors.js';
 import { collectRoutedRpcs } from './routes/http-rules.js';
 import { registerOpenApiRoutes } from './routes/openapi-routes.js';
@@ -56,7 +57,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Errors fastify raises before routing (a malformed URL) still answer as problems.
     frameworkErrors: (error, request, reply) => {
       applyEdgeHeaders(reply, request.id);
-      request.traceId = traceIdFor(request.raw);
       return sendProblem(request, reply, error);
     },
   };
@@ -73,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         } as unknown as FastifyHttp2SecureOptions<Http2SecureServer>) as unknown as FastifyInstance);
   // The API speaks JSON only: other bodies are 415, not a string handed to the JSON mapping.
   app.removeContentTypeParser('text/plain');
+  registerTraceContext(app);
   registerEdgeHeaders(app);
   registerHttpMetrics(app, deps.registry);
   await registerCors(app, deps.corsOrigins ?? []);

@@ -246,6 +246,16 @@ beforeAll(async () => {
       payload: {},
       token: olive,
     }),
+    'causeloop.insights.v1.RecommendationService.ProposeRecommendations': async () => ({
+      path: { pattern_id: (await ingested()).pattern_id },
+      payload: {},
+      token: olive,
+    }),
+    'causeloop.insights.v1.RecommendationService.UpdateRecommendation': async () => {
+      const { pattern_id } = await ingested();
+      const { data } = await ok<{ data: { id: string }[] }>('POST', `/v1/patterns/${pattern_id}/recommendations`, olive, {});
+      return { path: { recommendation_id: data[0]!.id }, payload: { status: 'in_progress', steps_done: [0] }, token: olive };
+    },
     'causeloop.insights.v1.PatternService.SplitPattern': async () => {
       const { target, source } = await mergedPair();
       return { path: { pattern_id: target.pattern_id }, payload: { fingerprint: source.grouping.fingerprint }, token: olive };
@@ -302,7 +312,7 @@ describe('Idempotency-Key on every POST and PATCH route', () => {
       const key = `key-${name}`;
       dead = false;
       const first = await send(dying, route, call, key);
-      expect(first.statusCode, `${name}: ${first.body}`).toBe(200);
+      expect(first.statusCode, `${name}: ${first.body}`).toBe(route.successStatus);
       expect(dead, name).toBe(true);
       const after = await rowCounts();
       // However long the dead gateway's claim would have lasted, it is over by the retry.
@@ -310,7 +320,7 @@ describe('Idempotency-Key on every POST and PATCH route', () => {
         client.query(`update idempotency_keys set lease_expires_at = now() - interval '1 second' where state = 'in_flight'`),
       );
       const retried = await send(healthy, route, call, key);
-      expect(retried.statusCode, `${name}: ${retried.body}`).toBe(200);
+      expect(retried.statusCode, `${name}: ${retried.body}`).toBe(route.successStatus);
       expect(retried.headers['idempotency-replayed'], `${name} ran again instead of replaying`).toBe('true');
       expect(retried.json(), name).toEqual(first.json());
       expect(await rowCounts(), name).toEqual(after);

@@ -3,10 +3,15 @@ import type { PrincipalResolver } from '@causeloop/platform/identity';
 import type { Registry } from '@causeloop/platform/metrics';
 import type { RecordChecker } from './ingest/failure-record.js';
 import type { WorkspaceMiners } from './ingest/workspace-miners.js';
+import type { StructuredGenerator } from './llm/structured-generator.js';
 import type { InsightsMetrics } from './metrics.js';
+import type { AnalysisStore } from './stores/analysis-store.js';
 import type { IssueStore } from './stores/issue-store.js';
+import type { LoopStore } from './stores/loop-store.js';
+import type { OutboxStore } from './stores/outbox-store.js';
 import type { PatternRouteStore } from './stores/pattern-route-store.js';
 import type { PatternStore } from './stores/pattern-store.js';
+import type { RecommendationStore } from './stores/recommendation-store.js';
 import type { TemplateMinerStore } from './stores/template-miner-store.js';
 
 /**
@@ -32,9 +37,17 @@ export interface InsightsDeps {
   readonly miners: WorkspaceMiners;
   /** Runs one workspace's grouping work at a time in this process. */
   readonly workspaceQueue: <T>(workspaceId: string, work: () => Promise<T>) => Promise<T>;
+  /** The job queue's worker: a handler that enqueued a job wakes it after the commit (absent in tests that run none). */
+  readonly jobWorker?: { wake(): void } | undefined;
+  /** Structured answers from the configured LLM provider (or the offline one), validated, per-workspace capped. */
+  readonly llm: StructuredGenerator;
 
   readonly issues: IssueStore;
   readonly patterns: PatternStore;
   readonly routes: PatternRouteStore;
   readonly minerState: TemplateMinerStore;
+  readonly analyses: AnalysisStore;
+  readonly recommendations: RecommendationStore;
+  readonly loops: LoopStore;
+  readonly outbox: OutboxStore;
 }

@@ -5,7 +5,7 @@ import { CauseloopError } from '@causeloop/platform/errors';
  * naming the moves it does allow from the current status (in the message and as the field's
  * violation), so a client can offer them.
  */
-export function invalidTransition(what: 'issue' | 'pattern', from: string, to: string, allowed: readonly string[]): CauseloopError {
+export function invalidTransition(what: 'issue' | 'pattern' | 'recommendation', from: string, to: string, allowed: readonly string[]): CauseloopError {
   const moves = allowed.length === 0 ? 'none' : allowed.join(', ');
   const description = `cannot move from ${from} to ${to}; allowed from ${from}: ${moves}`;
   return new CauseloopError('invalid_transition', `the ${what}'s status ${description}`, { violations: [{ field: 'status', description }] });

@@ -1,6 +1,8 @@
 import { metric, metricCatalogue, type Registry } from '@causeloop/platform/metrics';
 import type { MinerChange } from './grouping/index.js';
 import type { Source } from './ingest/sources.js';
+import type { LlmProviderName, TokenUsage } from './llm/llm-provider.js';
+import type { StructuredStatus } from './llm/structured-generator.js';
 
 /** The insights service's own metrics (the catalogue's `insights` area), on the registry main.ts passes in. */
 export interface InsightsMetrics {
@@ -10,6 +12,10 @@ export interface InsightsMetrics {
   grouped(kind: MinerChange): void;
   predictionIssued(windowDays: number): void;
   predictionScored(outcome: 'hit' | 'miss' | 'void'): void;
+  loopClosed(outcome: 'held' | 'not_held'): void;
+  analysisRecorded(provider: LlmProviderName, outcome: StructuredStatus): void;
+  llmRequest(provider: LlmProviderName, seconds: number): void;
+  llmTokens(provider: LlmProviderName, usage: TokenUsage): void;
 }
 
 export function createInsightsMetrics(registry: Registry): InsightsMetrics {
@@ -18,6 +24,10 @@ export function createInsightsMetrics(registry: Registry): InsightsMetrics {
   const decisions = metric(registry, metricCatalogue.insights.groupingDecisions);
   const issued = metric(registry, metricCatalogue.insights.predictionsIssued);
   const scored = metric(registry, metricCatalogue.insights.predictionsScored);
+  const loopsClosed = metric(registry, metricCatalogue.insights.loopsClosed);
+  const analyses = metric(registry, metricCatalogue.insights.analyses);
+  const llmDuration = metric(registry, metricCatalogue.insights.llmRequestDuration);
+  const llmTokens = metric(registry, metricCatalogue.insights.llmTokens);
   return {
     ingested: (source, outcome) => ingested.inc({ source, outcome }),
     startBatch: () => {
@@ -27,5 +37,12 @@ export function createInsightsMetrics(registry: Registry): InsightsMetrics {
     grouped: (kind) => decisions.inc({ kind }),
     predictionIssued: (windowDays) => issued.inc({ window_days: String(windowDays) }),
     predictionScored: (outcome) => scored.inc({ outcome }),
+    loopClosed: (outcome) => loopsClosed.inc({ outcome }),
+    analysisRecorded: (provider, outcome) => analyses.inc({ provider, outcome }),
+    llmRequest: (provider, seconds) => llmDuration.observe({ provider }, seconds),
+    llmTokens: (provider, usage) => {
+      llmTokens.inc({ provider, direction: 'input' }, usage.inputTokens);
+      llmTokens.inc({ provider, direction: 'output' }, usage.outputTokens);
+    },
   };
 }

@@ -1,11 +1,17 @@
+import { AnalysisService } from '@causeloop/proto/causeloop/insights/v1/analysis_pb.js';
 import { IngestService } from '@causeloop/proto/causeloop/insights/v1/ingest_pb.js';
 import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.js';
+import { JobService } from '@causeloop/proto/causeloop/insights/v1/jobs_pb.js';
 import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
 import { PredictionService } from '@causeloop/proto/causeloop/insights/v1/predictions_pb.js';
+import { RecommendationService } from '@causeloop/proto/causeloop/insights/v1/recommendations_pb.js';
 import type { ServiceImpl } from '@causeloop/platform/grpc';
 import { guardService } from '@causeloop/platform/identity';
 import type { InsightsDeps } from './deps.js';
+import { analyzeIssue, analyzePattern } from './handlers/analyze.js';
+import { getIssueAnalysis, getPatternAnalysis } from './handlers/get-analysis.js';
 import { getIssue } from './handlers/get-issue.js';
+import { getJob } from './handlers/get-job.js';
 import { getPattern } from './handlers/get-pattern.js';
 import { ingestBatch } from './handlers/ingest-batch.js';
 import { ingestEvent } from './handlers/ingest-event.js';
@@ -15,6 +21,13 @@ import { listPatterns } from './handlers/list-patterns.js';
 import { listSimilarIssues } from './handlers/list-similar-issues.js';
 import { mergePatterns } from './handlers/merge-patterns.js';
 import { getPredictionAccuracy, getPredictionSummary, listPredictions } from './handlers/predictions.js';
+import {
+  getRecommendation,
+  listPatternLoops,
+  listRecommendations,
+  proposePatternRecommendations,
+  updateRecommendation,
+} from './handlers/recommendations.js';
 import { splitPattern } from './handlers/split-pattern.js';
 import { unlinkIssue } from './handlers/unlink-issue.js';
 import { updateIssue } from './handlers/update-issue.js';
@@ -73,6 +86,44 @@ export function createPredictionService(deps: InsightsDeps): ServiceImpl<typeof 
         listPredictions: listPredictions(deps),
         getPredictionSummary: getPredictionSummary(deps),
         getPredictionAccuracy: getPredictionAccuracy(deps),
+      },
+    },
+    deps,
+  );
+}
+
+/** Analysis: `issues:write` / `patterns:write` to analyse, `:read` to read the latest back. */
+export function createAnalysisService(deps: InsightsDeps): ServiceImpl<typeof AnalysisService> {
+  return guardService(
+    AnalysisService,
+    {
+      scoped: {
+        analyzeIssue: analyzeIssue(deps),
+        analyzePattern: analyzePattern(deps),
+        getIssueAnalysis: getIssueAnalysis(deps),
+        getPatternAnalysis: getPatternAnalysis(deps),
+      },
+    },
+    deps,
+  );
+}
+
+/** Job status (the job queue's jobs of the workspace, read only): `issues:read`. */
+export function createJobService(deps: InsightsDeps): ServiceImpl<typeof JobService> {
+  return guardService(JobService, { scoped: { getJob: getJob(deps) } }, deps);
+}
+
+/** Recommendations and loops: `recommendations:read|write`; a pattern's loops with `patterns:read`. */
+export function createRecommendationService(deps: InsightsDeps): ServiceImpl<typeof RecommendationService> {
+  return guardService(
+    RecommendationService,
+    {
+      scoped: {
+        listRecommendations: listRecommendations(deps),
+        getRecommendation: getRecommendation(deps),
+        updateRecommendation: updateRecommendation(deps),
+        proposeRecommendations: proposePatternRecommendations(deps),
+        listPatternLoops: listPatternLoops(deps),
       },
     },
     deps,

@@ -4,6 +4,7 @@ import {
   databaseConfigSchema,
   env,
   grpcServerConfigSchema,
+  leaderElectionConfigSchema,
   optional,
   resolveBackendKeys,
   throwIfConfigInvalid,
@@ -23,6 +24,7 @@ export const tenancyConfigSchema = {
   /** Crypto's gRPC address: a new workspace's data key is made there. */
   cryptoGrpcAddr: env.string('CRYPTO_GRPC_ADDR'),
   ...backendKeysConfigSchema,
+  ...leaderElectionConfigSchema,
   /** Hex SHA-256 of each accepted operator token (clp_op_…); empty: provisioning refuses everyone. */
   operatorTokenSha256: env.list('OPERATOR_TOKEN_SHA256', { default: [] }),
   /** Ed25519 PKCS#8 PEM (or a file of it) that signs erasure certificates; required in production. */

@@ -16,6 +16,7 @@ import {
   createAuthServiceAuthenticator,
   createPrincipalResolver,
 } from '@causeloop/platform/identity';
+import { leaderOnly, startLeaderElection } from '@causeloop/platform/leader';
 import { scheduleRecurringJob } from '@causeloop/platform/lifecycle';
 import { connectDatabase, createServiceRuntime, runService, serveGrpc, serveOps } from '@causeloop/platform/runtime';
 import { resolveTenancyConfig, tenancyConfigSchema } from './config.js';
@@ -91,11 +92,13 @@ await runService('tenancy', async () => {
   server.addService(AuditLogService, createAuditLogService(deps));
   server.addService(GovernanceService, createGovernanceService(deps));
 
+  // Once per cluster: a Lease in Kubernetes, an advisory lock elsewhere; SIGTERM hands over.
+  const leader = await startLeaderElection(runtime, { config, pool });
   const stopPurge = scheduleRecurringJob({
     name: 'retention purge',
     intervalMs: config.retentionPurgeIntervalMs,
     logger: runtime.logger,
-    run: () => runRetentionPurge({ pool, logger: runtime.logger }),
+    run: leaderOnly(leader, (signal) => runRetentionPurge({ pool, logger: runtime.logger, signal })),
   });
   runtime.lifecycle.onDrain('retention purge', stopPurge);
   const grpcPort = await serveGrpc(runtime, server, { host: config.grpcHost, port: config.grpcPort });

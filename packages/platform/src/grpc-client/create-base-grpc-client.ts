@@ -8,6 +8,7 @@ import {
   type Interceptor,
   type ServiceError,
 } from '@grpc/grpc-js';
+import { sharedChannelOptions } from './channel-options.js';
 import { errorFromServiceError } from './error-mapping.js';
 import { createChannelCredentials, type GrpcTls } from './grpc-tls.js';
 import { defaultMaxMessageBytes } from './message-size.js';
@@ -62,6 +63,7 @@ export type GrpcClient<S extends DescService> = UnaryMethods<S, GrpcCallOptions>
 };
 
 const defaultChannelOptions: ChannelOptions = {
+  ...sharedChannelOptions(),
   // With `dns:///` addresses grpc-js otherwise uses pick_first: every call to one pod.
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   'grpc.max_receive_message_length': defaultMaxMessageBytes,

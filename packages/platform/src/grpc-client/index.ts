@@ -8,6 +8,7 @@ export type {
   UnaryMethods,
 } from './create-base-grpc-client.js';
 export { createBaseGrpcClient } from './create-base-grpc-client.js';
+export { channelzVariable, sharedChannelOptions } from './channel-options.js';
 export {
   errorCodeForStatus,
   errorCodeTrailer,

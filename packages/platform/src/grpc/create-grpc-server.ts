@@ -2,6 +2,7 @@ import type { DescFile, DescMessage, DescService } from '@bufbuild/protobuf';
 import { Server, type ChannelOptions, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
+import { sharedChannelOptions } from '../grpc-client/channel-options.js';
 import type { GrpcTls } from '../grpc-client/grpc-tls.js';
 import { defaultMaxMessageBytes } from '../grpc-client/message-size.js';
 import { createServiceDefinition } from '../grpc-client/service-definition.js';
@@ -51,6 +52,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { logger } = options;
   const metrics = createGrpcMetrics(options.registry);
   const serverOptions: ChannelOptions = {
+    ...sharedChannelOptions(),
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? defaultMaxMessageBytes,
     'grpc.max_send_message_length': options.maxSendMessageBytes ?? defaultMaxMessageBytes,
     // Clients balance round-robin over the pods DNS returned when they connected; ageing

@@ -1,9 +1,10 @@
 import { create, type DescMessage, type DescMethod, type Message } from '@bufbuild/protobuf';
-import type { Deadline, handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
-import { context as otelContext, propagation, trace, type Context } from '@opentelemetry/api';
+import type { Deadline, handleUnaryCall } from '@grpc/grpc-js';
+import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { CauseloopError, isCauseloopError } from '../errors/causeloop-error.js';
 import type { Logger } from '../log/create-logger.js';
 import { resolveTraceId, traceparentHeader } from '../tracing/trace-id.js';
+import { activeTracer } from '../tracing/tracer.js';
 import { createIncomingMetadata, deadlineContextKey, requestIdContextKey, type CallContext } from './call-context.js';
 import { statusForError } from '../grpc-client/error-mapping.js';
 import { metadataGetter } from './metadata-carrier.js';
@@ -31,6 +32,7 @@ export function createUnaryCallHandler(
   options: UnaryCallHandlerOptions,
 ): handleUnaryCall<Message, Message> {
   const rpc = `${method.parent.typeName}/${method.name}`;
+  const spanAttributes = { 'rpc.system': 'grpc', 'rpc.service': method.parent.typeName, 'rpc.method': method.name };
   return (call, callback) => {
     options.inFlight.count += 1;
     const requestId = ensureRequestId(call.metadata);
@@ -41,10 +43,19 @@ export function createUnaryCallHandler(
     // already answered DEADLINE_EXCEEDED) and a forced shutdown; the reason tells them apart.
     const onCancelled = (): void => abort.abort(abortReason(deadline));
     call.once('cancelled', onCancelled);
-    const parent = parentContext(call);
+    const caller = propagation.extract(otelContext.active(), call.metadata, metadataGetter);
+    const tracer = activeTracer();
+    // With an exporter configured, the server span of this call, a child of the caller's.
+    const span = tracer?.startSpan(rpc, { kind: SpanKind.SERVER, attributes: spanAttributes }, caller);
+    const parent = span === undefined ? caller : trace.setSpan(caller, span);
+    let traceId: string | undefined;
     const callContext: CallContext = {
       requestId,
-      traceId: resolveTraceId(call.metadata.get(traceparentHeader)[0], parent),
+      // Computed on first read (an audit entry, a log field): most calls never read it.
+      get traceId() {
+        traceId ??= resolveTraceId(call.metadata.get(traceparentHeader)[0], parent);
+        return traceId;
+      },
       logger,
       signal: abort.signal,
       deadline,
@@ -54,10 +65,15 @@ export function createUnaryCallHandler(
     otelContext
       .with(handlerContext(parent, requestId, deadline), run)
       .then(
-        (response) => callback(null, response),
+        (response) => {
+          endSpan(span, undefined);
+          callback(null, response);
+        },
         (error: unknown) => {
           logFailure(logger, error, abort.signal.aborted);
-          callback(statusForError(error));
+          const status = statusForError(error);
+          endSpan(span, status);
+          callback(status);
         },
       )
       .finally(() => {
@@ -67,15 +83,11 @@ export function createUnaryCallHandler(
   };
 }
 
-/**
- * The caller's trace. When gRPC instrumentation is loaded it has already started a server
- * span (child of the caller's) and made it active; keep that. Otherwise extract the
- * caller's `traceparent` ourselves, so the handler's log lines (and its outgoing calls)
- * still carry the caller's trace id.
- */
-function parentContext(call: ServerUnaryCall<Message, Message>): Context {
-  const active = otelContext.active();
-  return trace.getSpan(active) === undefined ? propagation.extract(active, call.metadata, metadataGetter) : active;
+function endSpan(span: Span | undefined, failure: { code: number; details: string } | undefined): void {
+  if (span === undefined) return;
+  span.setAttribute('rpc.grpc.status_code', failure?.code ?? 0);
+  if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.details });
+  span.end();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { counter, histogram, type MetricSpec } from './metric-spec.js';
+import { counter, gauge, histogram, type MetricSpec } from './metric-spec.js';
 
 // Calls inside a cluster or through the gateway: milliseconds (a cached authentication and
 // one hop) to a few seconds; the top buckets catch calls that ran into their deadline.
@@ -10,6 +10,10 @@ const cryptoDurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.
 // One ingest batch (up to 500 records) groups in memory and writes in a few statements:
 // milliseconds to a few hundred; the top buckets catch lock waits behind another batch.
 const ingestDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+// One language-model call: the offline provider in microseconds, a remote model seconds to a
+// minute; the top buckets catch calls that ran into LLM_TIMEOUT_MS or its retries.
+const llmDurationBuckets = [0.001, 0.01, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
 
 // gRPC labels carry the `grpc_` prefix: a plain `service` would overwrite the process's own
 // `service` label that every registry sets (createMetricsRegistry).
@@ -105,6 +109,34 @@ export const metricCatalogue = {
     ),
     idempotentReplays: counter('causeloop_gateway_idempotent_replays_total', 'Answers replayed for a repeated Idempotency-Key.'),
   },
+  // The job queue (@causeloop/platform/job-queue), in every service that runs a job worker.
+  // `kind` is a handler name registered in code, so the set is closed.
+  jobs: {
+    completed: counter(
+      'causeloop_jobs_completed_total',
+      'Job attempts finished by this worker, by kind and outcome (succeeded, retried, failed, dead, lease_lost, released).',
+      ['kind', 'outcome'],
+    ),
+    queueDepth: gauge(
+      'causeloop_jobs_queue_depth_current',
+      'Unfinished jobs of the kinds this worker handles, across workspaces, by state (ready, delayed, running); counted every 15 s.',
+      ['kind', 'state'],
+    ),
+  },
+  // Leader election (@causeloop/platform/leader): `election` is the Lease (or lock) name, one
+  // per service that runs leader-only jobs, so the set is closed.
+  leader: {
+    changes: counter(
+      'causeloop_leader_changes_total',
+      'Times this process became the leader of an election (summed over replicas: leader changes), by election.',
+      ['election'],
+    ),
+    holders: gauge(
+      'causeloop_leader_holders_current',
+      'Whether this process leads the election now (1) or not (0), by election; summed over replicas it should be 1.',
+      ['election'],
+    ),
+  },
   insights: {
     // `source` is the stored source (unknown ones are `custom`), so the set is closed.
     issuesIngested: counter(
@@ -132,6 +164,28 @@ export const metricCatalogue = {
       'causeloop_insights_predictions_scored_total',
       'Outcomes written to the prediction ledger after a window closed, by outcome (hit, miss, void).',
       ['outcome'],
+    ),
+    loopsClosed: counter(
+      'causeloop_insights_loops_closed_total',
+      'Loops closed when their proof window ended or a recurrence came inside it, by outcome (held, not_held).',
+      ['outcome'],
+    ),
+    // `provider` is openai, anthropic or offline; `outcome` ok, failed, refused or truncated.
+    analyses: counter(
+      'causeloop_insights_analyses_total',
+      'Analyses of issues and patterns recorded, by LLM provider and outcome (ok, failed, refused, truncated).',
+      ['provider', 'outcome'],
+    ),
+    llmRequestDuration: histogram(
+      'causeloop_insights_llm_request_duration_seconds',
+      'Time one attempt at a structured answer took, by LLM provider, SDK retries included.',
+      ['provider'],
+      llmDurationBuckets,
+    ),
+    llmTokens: counter(
+      'causeloop_insights_llm_tokens_total',
+      'Tokens the LLM provider reported, by provider and direction (input, output).',
+      ['provider', 'direction'],
     ),
   },
 } as const;

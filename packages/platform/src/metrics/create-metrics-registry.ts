@@ -15,4 +15,4 @@ export function createMetricsRegistry(options: { service: string }): Registry {
 
 // Types only: services get their metrics from the catalogue (`metric(registry, spec)`) and
 // name them with these, so prom-client stays a dependency of the platform alone.
-export type { Counter, Histogram } from 'prom-client';
+export type { Counter, Gauge, Histogram } from 'prom-client';

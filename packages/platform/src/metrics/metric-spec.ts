@@ -17,13 +17,20 @@ export interface HistogramSpec<L extends string = string> extends BaseSpec<L> {
   readonly buckets: readonly number[];
 }
 
-// No gauge yet: the first one adds a `GaugeSpec` here (docs/metrics.md already fixes its units).
-export type MetricSpec = CounterSpec | HistogramSpec;
+export interface GaugeSpec<L extends string = string> extends BaseSpec<L> {
+  readonly type: 'gauge';
+}
+
+export type MetricSpec = CounterSpec | HistogramSpec | GaugeSpec;
 
 // `const` keeps the label names as literal types, so `inc({ ... })` is checked against them.
 
 export function counter<const L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): CounterSpec<L> {
   return { type: 'counter', name, help, labelNames };
+}
+
+export function gauge<const L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): GaugeSpec<L> {
+  return { type: 'gauge', name, help, labelNames };
 }
 
 export function histogram<const L extends string = never>(

@@ -3,7 +3,7 @@ import { createLifecycle, type Lifecycle } from '../lifecycle/create-lifecycle.j
 import { createLogger, type Logger } from '../log/create-logger.js';
 import { createMetricsRegistry, type Registry } from '../metrics/create-metrics-registry.js';
 import { createReadiness, type Readiness } from '../ops/readiness.js';
-import { shutdownTracing } from '../tracing/start-tracing.js';
+import { shutdownTracing } from '../tracing/tracer.js';
 
 /** The per-process parts every service shares; made once in `main.ts`, passed down. */
 export interface ServiceRuntime {

@@ -1,10 +1,13 @@
 import type { DescService } from '@bufbuild/protobuf';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { CryptoService } from '@causeloop/proto/causeloop/crypto/v1/crypto_pb.js';
+import { AnalysisService } from '@causeloop/proto/causeloop/insights/v1/analysis_pb.js';
 import { IngestService } from '@causeloop/proto/causeloop/insights/v1/ingest_pb.js';
 import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.js';
+import { JobService } from '@causeloop/proto/causeloop/insights/v1/jobs_pb.js';
 import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
 import { PredictionService } from '@causeloop/proto/causeloop/insights/v1/predictions_pb.js';
+import { RecommendationService } from '@causeloop/proto/causeloop/insights/v1/recommendations_pb.js';
 import { AuditLogService } from '@causeloop/proto/causeloop/tenancy/v1/audit_pb.js';
 import { GovernanceService } from '@causeloop/proto/causeloop/tenancy/v1/governance_pb.js';
 import { MemberService } from '@causeloop/proto/causeloop/tenancy/v1/members_pb.js';
@@ -64,6 +67,9 @@ export const serviceCatalogue = [
       { service: IssueService, exposure: 'public', clientName: 'issues' },
       { service: PatternService, exposure: 'public', clientName: 'patterns' },
       { service: PredictionService, exposure: 'public', clientName: 'predictions' },
+      { service: JobService, exposure: 'public', clientName: 'jobs' },
+      { service: AnalysisService, exposure: 'public', clientName: 'analysis' },
+      { service: RecommendationService, exposure: 'public', clientName: 'recommendations' },
     ],
   },
   { name: 'api-gateway', apis: [] },

@@ -1,1 +1,2 @@
 export * from './start-service-process.js';
+export * from './service-node-options.js';

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { serviceNodeOptions } from './service-node-options.js';
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -23,14 +24,14 @@ export interface ServiceProcessOptions {
   readonly cwd: string;
   /** The whole environment (nothing is inherited but PATH), on top of random ports. */
   readonly env: Readonly<Record<string, string>>;
-  /** Node options before the entry point, e.g. `['--import', '@causeloop/platform/tracing/register']`. */
+  /** Node options before the entry point; `serviceNodeOptions` (as deployed) when omitted. */
   readonly execArgv?: readonly string[];
   /** Keep parsing log lines after start-up (off for benchmarks, where it costs CPU). */
   readonly keepLines?: boolean;
 }
 
 function spawnService(options: ServiceProcessOptions): ChildProcess {
-  return spawn(process.execPath, [...(options.execArgv ?? []), options.main], {
+  return spawn(process.execPath, [...(options.execArgv ?? serviceNodeOptions), options.main], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', OPS_PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

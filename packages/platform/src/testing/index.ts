@@ -12,6 +12,7 @@ export { seedWorkspace } from './seed-workspace.js';
 export { seedMember, seedUser, type SeededUser } from './seed-identity.js';
 export { startCoreProcesses, type CoreProcesses } from './core-processes.js';
 export { fakeService } from './fake-service.js';
+export { startFakeLeaseApiServer, type FakeLeaseApiServer, type StoredLease } from './fake-lease-api-server.js';
 export { bearer, gatewayOverHttp, signIn, type Gateway, type GatewayRequest, type GatewayResponse } from './gateway-requests.js';
 export { provisionOrganization, type ProvisionOverrides } from './provision-organization.js';
 export { serveOnLoopback, type LoopbackServer } from './serve-on-loopback.js';
@@ -40,6 +41,7 @@ export {
   type AuthProcessOptions,
   type GatewayProcessOptions,
   type InsightsProcessOptions,
+  type ProcessOverrides,
   type TenancyProcessOptions,
 } from './start-core-services.js';
 export { uncataloguedMetrics } from './uncatalogued-metrics.js';

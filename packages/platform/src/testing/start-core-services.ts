@@ -11,22 +11,29 @@ export function serviceMain(service: string): string {
   return path.join(repositoryRoot, 'services', service, 'dist/main.js');
 }
 
+/** What every service process helper takes on top of its own options. */
+export interface ProcessOverrides {
+  /** Variables on top, e.g. `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Node options before the entry point; the deployed ones (`serviceNodeOptions`) when omitted. */
+  readonly execArgv?: readonly string[];
+}
+
 /** The crypto service as a process, with a fresh random master key. */
-export function startCryptoProcess(): Promise<ServiceProcess> {
+export function startCryptoProcess(options: ProcessOverrides = {}): Promise<ServiceProcess> {
   return startServiceProcess({
     main: serviceMain('crypto'),
     cwd: repositoryRoot,
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'info', CAUSELOOP_MASTER_KEY: randomBytes(32).toString('base64') },
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'info', CAUSELOOP_MASTER_KEY: randomBytes(32).toString('base64'), ...options.env },
+    ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }),
   });
 }
 
-export interface AuthProcessOptions {
+export interface AuthProcessOptions extends ProcessOverrides {
   /** `causeloop_app`'s URL of the test database. */
   readonly databaseUrl: string;
   /** Ed25519 PKCS#8 PEM that signs principal assertions; a throwaway one when omitted. */
   readonly assertionPrivateKeyPem?: string;
-  /** Variables on top, e.g. `IDP_JWKS_URL`. */
-  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,10 +52,11 @@ export function startAuthProcess(options: AuthProcessOptions): Promise<ServicePr
       ...(options.assertionPrivateKeyPem === undefined ? {} : { PRINCIPAL_ASSERTION_PRIVATE_KEY: options.assertionPrivateKeyPem }),
       ...options.env,
     },
+    ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }),
   });
 }
 
-export interface TenancyProcessOptions {
+export interface TenancyProcessOptions extends ProcessOverrides {
   /** `causeloop_app`'s URL of the test database. */
   readonly databaseUrl: string;
   readonly authAddress: string;
@@ -76,11 +84,13 @@ export function startTenancyProcess(options: TenancyProcessOptions): Promise<Ser
       OPERATOR_TOKEN_SHA256: options.operatorTokenSha256,
       RETENTION_PURGE_INTERVAL_MS: '0',
       ...(options.port === undefined ? {} : { GRPC_PORT: String(options.port) }),
+      ...options.env,
     },
+    ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }),
   });
 }
 
-export interface InsightsProcessOptions {
+export interface InsightsProcessOptions extends ProcessOverrides {
   /** `causeloop_app`'s URL of the test database. */
   readonly databaseUrl: string;
   readonly authAddress: string;
@@ -90,8 +100,6 @@ export interface InsightsProcessOptions {
   readonly port?: number;
   /** Signs list cursors; replicas given the same one accept each other's cursors. A random one when omitted. */
   readonly cursorSigningKey?: string;
-  /** Variables on top, e.g. `INSIGHTS_MINER_MAX_CLUSTERS`. */
-  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The insights service as a process. */
@@ -109,10 +117,11 @@ export function startInsightsProcess(options: InsightsProcessOptions): Promise<S
       ...(options.port === undefined ? {} : { GRPC_PORT: String(options.port) }),
       ...options.env,
     },
+    ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }),
   });
 }
 
-export interface GatewayProcessOptions {
+export interface GatewayProcessOptions extends ProcessOverrides {
   /** `causeloop_app`'s URL of the test database (the gateway keeps idempotency keys there). */
   readonly databaseUrl: string;
   readonly authAddress: string;
@@ -120,20 +129,16 @@ export interface GatewayProcessOptions {
   readonly tenancyAddress?: string;
   /** Insights' address; without it, insights' routes are not served. */
   readonly insightsAddress?: string;
-  /** Variables on top, e.g. `RATE_LIMIT_PER_PRINCIPAL_PER_MINUTE`. */
-  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
  * The api-gateway as a process on a random loopback HTTP port (`httpUrl`), fronting the
- * backends given, with tracing registered as pods start it, so a caller's `traceparent`
- * reaches the backends.
+ * backends given (started, like every service process, with the node options pods use).
  */
 export function startGatewayProcess(options: GatewayProcessOptions): Promise<ServiceProcess> {
   return startServiceProcess({
     main: serviceMain('api-gateway'),
     cwd: repositoryRoot,
-    execArgv: ['--import', '@causeloop/platform/tracing/register'],
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
@@ -145,5 +150,6 @@ export function startGatewayProcess(options: GatewayProcessOptions): Promise<Ser
       ...(options.insightsAddress === undefined ? {} : { [grpcAddressVariable('insights')]: options.insightsAddress }),
       ...options.env,
     },
+    ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }),
   });
 }

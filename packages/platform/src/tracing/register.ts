@@ -1,6 +1,12 @@
-// Loaded with `node --import @causeloop/platform/tracing/register`, before any module
-// that instrumentation must patch (pg, grpc-js, http): under ESM, registering later
-// silently loses spans.
-import { startTracing } from './start-tracing.js';
+// Loaded with `node --import @causeloop/platform/tracing/register`, before the service's
+// main module: with an exporter configured, the pg instrumentation must hook `pg` before
+// it loads. Without one only trace context is installed, and the SDK is never imported.
+import { installTraceContext } from './trace-context.js';
+import { tracingConfigured } from './tracing-config.js';
 
-startTracing();
+if (tracingConfigured(process.env)) {
+  const { startTracing } = await import('./start-tracing.js');
+  startTracing();
+} else {
+  installTraceContext();
+}

@@ -1,38 +1,29 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
+// Imported dynamically by `register` only when an exporter is configured: the SDK and the
+// pg instrumentation cost ≈ 40 MB of memory and are not loaded at all otherwise.
+import { trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-
-const sdkKey = Symbol.for('causeloop.tracing.sdk');
-type TracingGlobal = typeof globalThis & { [sdkKey]?: NodeSDK };
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { setTracingState } from './tracer.js';
 
 /**
- * Starts OpenTelemetry. Context propagation (W3C `traceparent`) always runs, so trace ids
- * reach logs and downstream calls; spans are exported over OTLP only when
- * `OTEL_EXPORTER_OTLP_ENDPOINT` is set (the exporter then follows the standard `OTEL_*`
- * variables). Metrics stay with prom-client and logs with pino, so neither is exported
- * through OTLP.
+ * Starts the OpenTelemetry SDK: the exporter, sampler (`OTEL_TRACES_SAMPLER`,
+ * `OTEL_TRACES_SAMPLER_ARG`; parent-based by default) and resource follow the standard
+ * `OTEL_*` variables. Spans come from code the platform owns (the gateway's edge, the gRPC
+ * client and server helpers) plus the pg instrumentation for database queries; HTTP and
+ * gRPC auto-instrumentation is deliberately absent: it patched every request for spans
+ * the platform already makes. Metrics stay with prom-client and logs with pino.
  */
-export function startTracing(environment: NodeJS.ProcessEnv = process.env): NodeSDK {
-  const holder = globalThis as TracingGlobal;
-  if (holder[sdkKey] !== undefined) return holder[sdkKey];
-  const exportSpans = (environment.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim() !== '';
+export function startTracing(): void {
   const sdk = new NodeSDK({
+    contextManager: new AsyncLocalStorageContextManager(),
     textMapPropagator: new W3CTraceContextPropagator(),
-    instrumentations: [new HttpInstrumentation(), new GrpcInstrumentation(), new PgInstrumentation()],
+    // Only queries made inside a traced call: pool housekeeping makes no root spans.
+    instrumentations: [new PgInstrumentation({ requireParentSpan: true })],
     metricReaders: [],
     logRecordProcessors: [],
-    // Without spanProcessors the SDK reads OTEL_TRACES_EXPORTER and friends.
-    ...(exportSpans ? {} : { spanProcessors: [] }),
   });
   sdk.start();
-  holder[sdkKey] = sdk;
-  return sdk;
-}
-
-/** Flushes and stops tracing if it was started; a lifecycle shutdown step. */
-export async function shutdownTracing(): Promise<void> {
-  const holder = globalThis as TracingGlobal;
-  await holder[sdkKey]?.shutdown();
+  setTracingState({ tracer: trace.getTracer('@causeloop/platform'), shutdown: () => sdk.shutdown() });
 }

@@ -108,6 +108,8 @@ describe('the owner-only policies of 0006, 0007, 0013 and 0016, and the hash ind
       'export_jobs.export_jobs_claim_select SELECT causeloop_owner',
       'idempotency_keys.idempotency_keys_reaper_delete DELETE causeloop_owner',
       'idempotency_keys.idempotency_keys_reaper_select SELECT causeloop_owner',
+      'jobs.jobs_claim_select SELECT causeloop_owner',
+      'loops.loops_watcher_select SELECT causeloop_owner',
       'patterns.patterns_predictor_select SELECT causeloop_owner',
       'predictions.predictions_scorer_select SELECT causeloop_owner',
       'refresh_tokens.refresh_tokens_lookup_select SELECT causeloop_owner',

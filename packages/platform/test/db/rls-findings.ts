@@ -125,9 +125,11 @@ function isOperatorListing(policy: PolicyRow): boolean {
 /**
  * Owner-only policies that SECURITY DEFINER functions need (FORCE RLS binds the owner the
  * functions run as): the lookups of migration 0006 (a token by its hash, a user's first
- * membership), the idempotency-key reaper of 0007 (expired rows only) and the export-job
- * claim of 0013 (queued and running jobs only), and the predictor's work finder of 0016
- * (emerging and active patterns, open predictions; workspace ids only leave it). Accepted only by
+ * membership), the idempotency-key reaper of 0007 (expired rows only), the export-job
+ * claim of 0013, the job queue's claim and depth count of 0017 (queued and running jobs
+ * only), the predictor's work finder of 0016 (emerging and active patterns, open
+ * predictions) and the loop watcher's of 0019 (proving loops); workspace ids only leave
+ * the finders. Accepted only by
  * exact table, policy name and command, to the owner alone.
  */
 export const ownerOnlyPolicies: readonly { readonly table: string; readonly policy: string; readonly cmd: PolicyRow['cmd'] }[] = [
@@ -137,6 +139,8 @@ export const ownerOnlyPolicies: readonly { readonly table: string; readonly poli
   { table: 'idempotency_keys', policy: 'idempotency_keys_reaper_select', cmd: 'SELECT' },
   { table: 'idempotency_keys', policy: 'idempotency_keys_reaper_delete', cmd: 'DELETE' },
   { table: 'export_jobs', policy: 'export_jobs_claim_select', cmd: 'SELECT' },
+  { table: 'jobs', policy: 'jobs_claim_select', cmd: 'SELECT' },
+  { table: 'loops', policy: 'loops_watcher_select', cmd: 'SELECT' },
   { table: 'patterns', policy: 'patterns_predictor_select', cmd: 'SELECT' },
   { table: 'predictions', policy: 'predictions_scorer_select', cmd: 'SELECT' },
 ];

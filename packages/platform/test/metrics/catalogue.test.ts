@@ -12,13 +12,14 @@ const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
 /**
  * `causeloop_<area>_<thing>_<unit>`: the area is the metric's catalogue group; the thing
  * is lowercase words joined by `_`; the unit is `total` for a counter and `seconds` or
- * `bytes` for a histogram (docs/metrics.md also fixes the gauge units for the first gauge).
+ * `bytes` for a histogram, `seconds`, `bytes`, `ratio` or `current` for a gauge.
  * There are no exceptions: prom-client's default process metrics, which keep their
  * standard names, are not in the catalogue.
  */
 const units: Readonly<Record<MetricSpec['type'], readonly string[]>> = {
   counter: ['total'],
   histogram: ['seconds', 'bytes'],
+  gauge: ['seconds', 'bytes', 'ratio', 'current'],
 };
 
 function followsRule(area: string, spec: MetricSpec): boolean {
@@ -64,6 +65,7 @@ describe('the metric catalogue', () => {
     for (const spec of cataloguedMetrics) {
       const labels = Object.fromEntries(spec.labelNames.map((label) => [label, 'x']));
       if (spec.type === 'counter') metric(registry, spec).inc(labels);
+      else if (spec.type === 'gauge') metric(registry, spec).set(labels, 1);
       else metric(registry, spec).observe(labels, 1);
     }
     const series = (await registry.getMetricsAsJSON())

@@ -124,7 +124,8 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
           const { status, kind, sealed } = outcome.response;
           const stored = openResponse(claim, sealed);
           replays.inc();
-          reply.header(replayedHeader, 'true').code(status);
+          // A backend records the RPC's answer, not an HTTP status: its route's success status it is.
+          reply.header(replayedHeader, 'true').code(kind === 'message' ? route.successStatus : status);
           if (kind === 'message') {
             const answer = fromBinary(route.method.output, stored);
             reply.type('application/json').send(responseToJson(route.method.output, answer));

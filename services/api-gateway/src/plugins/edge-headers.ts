@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { resolveTraceId, traceparentHeader } from '@causeloop/platform/tracing';
-import '../request-context.js';
 
 // Same rule as the platform's gRPC side: a caller-chosen id lands in every log line and is
 // forwarded downstream, so only short, plain ids are taken; anything else is replaced.
@@ -12,11 +10,6 @@ const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdFor(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && acceptableRequestId.test(given) ? given : randomUUID();
-}
-
-/** The request's trace: the HTTP span's when tracing runs, else the client's `traceparent`, else a new one. */
-export function traceIdFor(request: IncomingMessage): string {
-  return resolveTraceId(request.headers[traceparentHeader]);
 }
 
 /**
@@ -34,10 +27,8 @@ export function applyEdgeHeaders(reply: FastifyReply, requestId: string): void {
 }
 
 export function registerEdgeHeaders(app: FastifyInstance): void {
-  app.decorateRequest('traceId', '');
   // onRequest runs before body parsing, so even a 413 or malformed-JSON answer has them.
   app.addHook('onRequest', async (request, reply) => {
-    request.traceId = traceIdFor(request.raw);
     applyEdgeHeaders(reply, request.id);
   });
 }

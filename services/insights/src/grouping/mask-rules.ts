@@ -54,13 +54,14 @@ const epochMillis = /(?<![\w.])1\d{12}(?![\w]|\.\d)/g;
 const epochKeys = new Set(['ts', 'time', 'timestamp', 'epoch', 'since', 'until', 'created', 'createdat', 'updated', 'updatedat', 'expires', 'expiresat', 'exp', 'iat', 'nbf']);
 
 // --- Network -----------------------------------------------------------------------------------
+// email, ipv4, ipv6 and jwt are exported: the LLM prompt redaction (llm/redact-prompt.ts) uses them too.
 
 const url = /\b[a-zA-Z][a-zA-Z0-9+.-]*(?::[a-zA-Z][a-zA-Z0-9+.-]*)*:\/\/[^\s"'<>`]+/g;
-const email = /(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])/g;
+export const email = /(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])/g;
 const uuid = /(?<![0-9a-fA-F])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F])/g;
 const mac = /(?<![\w:.-])[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}(?![\w:-])/g;
-const ipv6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3})(?:%[\w.]+)?(?![\w:])/g;
-const ipv4 = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?:\/\d{1,2}(?!\d))?(?::\d{1,5})?(?![\w]|\.\d)/g;
+export const ipv6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3})(?:%[\w.]+)?(?![\w:])/g;
+export const ipv4 = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?:\/\d{1,2}(?!\d))?(?::\d{1,5})?(?![\w]|\.\d)/g;
 // A host needs a known top-level or cluster-internal suffix, so that Java packages
 // (org.apache.hadoop.Foo) and file names (config.yaml) are not taken for hosts.
 const host = new RegExp(
@@ -90,7 +91,7 @@ const relativePath = new RegExp(
 const shaKeys = new Set(['commit', 'sha', 'sha1', 'revision', 'rev', 'ref', 'at', 'checkout', 'cherrypick', 'cherrypicked', 'merge', 'parent', 'tree']);
 const shortSha = /^[0-9a-fA-F]{7,40}$/;
 const fullHash = /(?<![\w])(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{64}|[0-9a-fA-F]{40}|[0-9a-fA-F]{32})(?![\w])/g;
-const jwt = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g;
+export const jwt = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g;
 const base64 = /(?<![\w+/=-])[A-Za-z0-9+/]{12,}={0,2}(?![\w+/=-])/g;
 // Java `Object@5f3a2b`, `Handler@1b6d3586`: the identity hash after a class name.
 const objectId = /(?<=[\w$\]>])@([0-9a-fA-F]{4,16})(?![\w])/g;

@@ -8,7 +8,10 @@ import type { InsightsDeps } from '../deps.js';
 import type { CheckedRecord } from './failure-record.js';
 import { storeRecords, type StoredRecord } from './store-records.js';
 
-export type IngestDeps = Pick<InsightsDeps, 'pool' | 'issues' | 'patterns' | 'routes' | 'minerState' | 'miners' | 'workspaceQueue' | 'metrics'>;
+export type IngestDeps = Pick<
+  InsightsDeps,
+  'pool' | 'clock' | 'issues' | 'patterns' | 'routes' | 'minerState' | 'miners' | 'loops' | 'outbox' | 'recommendations' | 'workspaceQueue' | 'metrics' | 'jobWorker'
+>;
 
 /**
  * Stores checked records for an ingest RPC and answers it: one transaction that groups and
@@ -41,6 +44,8 @@ export async function ingestChecked<M extends DescMethodUnary>(
       return answer(batch.stored);
     });
     batch?.commit();
+    // A pattern that became active queued its analysis: no need to wait for the next poll.
+    if ((batch?.queuedJobs ?? 0) > 0) deps.jobWorker?.wake();
     batch?.decisions.forEach((kind) => deps.metrics.grouped(kind));
     records.forEach((record, index) => {
       const stored = batch?.stored[index];

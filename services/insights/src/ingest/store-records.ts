@@ -2,6 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import type { TenantClient } from '@causeloop/platform/db';
 import { fingerprintOf, groupRecord, type MinerChange, type RecordGrouping } from '../grouping/index.js';
 import type { InsightsDeps } from '../deps.js';
+import { applyPatternTransitions } from '../loop/pattern-transitions.js';
 import type { IssueUpsert, UpsertedIssue } from '../stores/issue-store.js';
 import type { RouteRow } from '../stores/pattern-route-store.js';
 import type { NewPattern, PatternDelta } from '../stores/pattern-store.js';
@@ -17,7 +18,8 @@ import type { CheckedRecord } from './failure-record.js';
 //     route derived from a template the miner just replaced (so a generalised template
 //     stays in its pattern), else a new `emerging` pattern;
 //  4. write: new patterns, new routes, every issue in one statement, the patterns' figures in
-//     one, and the miner's changed clusters with a new version in one.
+//     one (a pattern that became active opens or closes a loop: loop/pattern-transitions.ts),
+//     and the miner's changed clusters with a new version in one.
 //
 // The miner is taken out of the cache while the batch runs and put back by `commit()` once
 // the transaction committed; a batch that rolls back leaves no miner for the workspace, and
@@ -42,11 +44,13 @@ export interface StoredBatch {
   readonly stored: readonly StoredRecord[];
   /** What the miner did with each record it grouped. */
   readonly decisions: readonly MinerChange[];
+  /** Jobs queued for patterns that became active (their analysis). */
+  readonly queuedJobs: number;
   /** Keeps the workspace's miner, at the version just written: call once the transaction committed. */
   commit(): void;
 }
 
-type StoreDeps = Pick<InsightsDeps, 'issues' | 'patterns' | 'routes' | 'minerState' | 'miners'>;
+type StoreDeps = Pick<InsightsDeps, 'clock' | 'issues' | 'patterns' | 'routes' | 'minerState' | 'miners' | 'loops' | 'outbox' | 'recommendations'>;
 
 const keyOf = (record: { readonly source: string }, externalId: string) => `${record.source}\u0000${externalId}`;
 
@@ -56,7 +60,7 @@ export async function storeRecords(
   workspaceId: string,
   records: readonly CheckedRecord[],
 ): Promise<StoredBatch> {
-  if (records.length === 0) return { stored: [], decisions: [], commit: () => undefined };
+  if (records.length === 0) return { stored: [], decisions: [], queuedJobs: 0, commit: () => undefined };
 
   // A (source, external_id) given twice: the later record wins, both answer with its issue.
   const last = new Map<string, number>();
@@ -110,8 +114,9 @@ export async function storeRecords(
   });
   const upserted = new Map((await deps.issues.upsertBatch(client, rows)).map((row) => [keyOf(row, row.external_id), row]));
 
-  // 5. The patterns' figures, and the miner's clusters.
-  await deps.patterns.applyIngest(client, patternDeltas(winners, upserted, plan.templateChanges));
+  // 5. The patterns' figures and what a change of status does to their loops, and the miner's clusters.
+  const transitions = await deps.patterns.applyIngest(client, patternDeltas(winners, upserted, plan.templateChanges));
+  const { queuedJobs } = await applyPatternTransitions(deps, client, workspaceId, transitions, deps.clock());
   const version = await deps.minerState.save(client, {
     changed: snapshot.clusters.filter((cluster) => touched.has(cluster.id)),
     removed: [...cached.clusterIds].filter((id) => !present.has(id)),
@@ -140,6 +145,7 @@ export async function storeRecords(
   return {
     stored: records.map((record) => byKey.get(keyOf(record, record.externalId))!),
     decisions: groupings.map((grouping) => grouping.change),
+    queuedJobs,
     commit: () => deps.miners.saved(workspaceId, miner, version, present),
   };
 }

@@ -4,12 +4,20 @@ import { withTenant, type TenantClient } from '@causeloop/platform/db';
 import type { Logger } from '@causeloop/platform/log';
 import type { InsightsMetrics } from '../metrics.js';
 import { predictRecurrence, stateFromEvents, type PredictionOutcome, type Severity } from '../predictions/index.js';
+import { PgOutboxStore } from '../stores/outbox-store.js';
+import { appendPredictions, type LedgerEntry } from '../stores/prediction-ledger.js';
 
 // The predictor (issue 19, docs/predictions.md): one run forecasts every emerging or active
-// pattern of every workspace and scores the forecasts whose window has closed. One replica at
-// a time runs it (a PostgreSQL session advisory lock, as tenancy's retention purge does); each
-// workspace is worked in its own tenant transaction, so one failing workspace stops nothing
-// else and a run cut short loses nothing.
+// pattern of every workspace and scores the forecasts whose window has closed. The elected
+// leader runs it (main.ts guards it with `leaderOnly`, DESIGN §10); each workspace is worked
+// in its own tenant transaction, so one failing workspace stops nothing else and a run cut
+// short loses nothing.
+//
+// Two leaders can overlap briefly (one paused past its lease). Scoring is safe then (an
+// outcome is written only while it is null) and so is issuing within one hour (the unique
+// index), but two runs either side of a whole hour would each see no open forecast and
+// issue windows starting an hour apart. So a workspace is worked under a transaction-level
+// advisory lock, and a run that finds it taken skips that workspace: the other run does it.
 //
 // - Windows of 7, 14 and 30 days start at the next whole hour after the run. A pattern has one
 //   open forecast per window length at a time: a new one is issued once the previous window
@@ -23,10 +31,11 @@ import { predictRecurrence, stateFromEvents, type PredictionOutcome, type Severi
 //   miss when none did, void when the pattern has been merged away, or was split during the
 //   window (the question no longer has one answer).
 
-/** Key of the session advisory lock held by the replica running the predictor ("predic"). */
-export const predictorLockKey = 0x707265646963;
-
 export const predictionWindowDays = [7, 14, 30] as const;
+
+/** A forecast at least this likely writes a `prediction.raised` event. */
+export const raisedProbability = 0.5;
+const outbox = new PgOutboxStore();
 
 const msPerHour = 3_600_000;
 const pageSize = 100;
@@ -39,64 +48,63 @@ export interface PredictorOptions {
   /** How long after a window closes its outcome is written (late issues still count). */
   readonly graceMs: number;
   readonly metrics?: Pick<InsightsMetrics, 'predictionIssued' | 'predictionScored'>;
+  /** Aborted when leadership is lost or the process shuts down: the run stops between workspaces. */
+  readonly signal?: AbortSignal;
 }
 
 export interface PredictorReport {
-  /** False when another replica held the lock: this run did nothing. */
-  readonly leader: boolean;
   readonly workspaces: number;
   readonly issued: number;
   readonly scored: number;
 }
 
 export async function runPredictor(options: PredictorOptions): Promise<PredictorReport> {
-  const { pool, logger } = options;
-  const session = await pool.connect();
-  let leader = false;
-  try {
-    const locked = await session.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [predictorLockKey]);
-    leader = locked.rows[0]?.locked === true;
-    if (!leader) return { leader: false, workspaces: 0, issued: 0, scored: 0 };
-    const now = options.clock();
-    let workspaces = 0;
-    let issued = 0;
-    let scored = 0;
-    let after: string | null = null;
-    for (;;) {
-      const page: { rows: { workspace_id: string }[] } = await session.query<{ workspace_id: string }>(
-        'select workspace_id from insights_prediction_workspace_ids($1, $2)',
-        [after, pageSize],
-      );
-      for (const { workspace_id: workspaceId } of page.rows) {
-        try {
-          const done = await predictWorkspace(options, workspaceId, now);
-          issued += done.issued;
-          scored += done.scored;
-          workspaces += 1;
-        } catch (error) {
-          logger.error({ err: error, workspace_id: workspaceId }, 'predictor failed for a workspace');
-        }
+  const { pool, logger, signal } = options;
+  const now = options.clock();
+  let workspaces = 0;
+  let issued = 0;
+  let scored = 0;
+  let after: string | null = null;
+  for (;;) {
+    const page: { rows: { workspace_id: string }[] } = await pool.query<{ workspace_id: string }>(
+      'select workspace_id from insights_prediction_workspace_ids($1, $2)',
+      [after, pageSize],
+    );
+    for (const { workspace_id: workspaceId } of page.rows) {
+      if (signal?.aborted === true) return { workspaces, issued, scored };
+      try {
+        const done = await predictWorkspace(options, workspaceId, now);
+        if (done === undefined) continue;
+        issued += done.issued;
+        scored += done.scored;
+        workspaces += 1;
+      } catch (error) {
+        logger.error({ err: error, workspace_id: workspaceId }, 'predictor failed for a workspace');
       }
-      if (page.rows.length < pageSize) break;
-      after = page.rows.at(-1)!.workspace_id;
     }
-    return { leader: true, workspaces, issued, scored };
-  } finally {
-    if (leader) await session.query('select pg_advisory_unlock($1)', [predictorLockKey]).catch(() => undefined);
-    session.release();
+    if (page.rows.length < pageSize) break;
+    after = page.rows.at(-1)!.workspace_id;
   }
+  return { workspaces, issued, scored };
 }
 
-/** Scores the workspace's closed windows, then issues its due forecasts, in one tenant transaction. */
+/**
+ * Scores the workspace's closed windows, then issues its due forecasts, in one tenant
+ * transaction; undefined when another run holds the workspace (see the top of this file).
+ */
 export async function predictWorkspace(
   options: Pick<PredictorOptions, 'pool' | 'graceMs' | 'metrics'>,
   workspaceId: string,
   now: Date,
-): Promise<{ issued: number; scored: number }> {
+): Promise<{ issued: number; scored: number } | undefined> {
   return withTenant(options.pool, workspaceId, async (client) => {
+    const locked = await client.query<{ locked: boolean }>(
+      "select pg_try_advisory_xact_lock(hashtextextended('causeloop.insights.predictor:' || app_current_tenant()::text, 0)) as locked",
+    );
+    if (locked.rows[0]?.locked !== true) return undefined;
     const outcomes = await scoreClosedWindows(client, now, options.graceMs);
     for (const outcome of outcomes) options.metrics?.predictionScored(outcome);
-    const windows = await issueDuePredictions(client, workspaceId, now);
+    const windows = await issueDuePredictions(client, now);
     for (const windowDays of windows) options.metrics?.predictionIssued(windowDays);
     return { issued: windows.length, scored: outcomes.length };
   });
@@ -138,7 +146,7 @@ async function scoreClosedWindows(client: TenantClient, now: Date, graceMs: numb
 }
 
 /** Issues the forecasts due now; returns the window lengths of the rows written. */
-async function issueDuePredictions(client: TenantClient, workspaceId: string, now: Date): Promise<number[]> {
+async function issueDuePredictions(client: TenantClient, now: Date): Promise<number[]> {
   const issuedAt = now.getTime();
   const windowStart = Math.ceil(issuedAt / msPerHour) * msPerHour;
   // Patterns to forecast, with the window lengths that have no open forecast at windowStart
@@ -153,47 +161,33 @@ async function issueDuePredictions(client: TenantClient, workspaceId: string, no
        cross join lateral (
          select array_agg(days) as missing from unnest($3::smallint[]) days
           where not exists (select 1 from predictions r
-                             where r.workspace_id = p.workspace_id and r.pattern_id = p.id and r.window_days = days
+                             where r.workspace_id = p.workspace_id and r.pattern_id = p.id and r.kind = 'forecast' and r.window_days = days
                                and r.window_end > $2)
        ) w
       where p.status in ('emerging', 'active') and w.missing is not null`,
     [now, new Date(windowStart), predictionWindowDays],
   );
-  const rows = [];
+  const entries: LedgerEntry[] = [];
   for (const pattern of due.rows) {
     const events = pattern.events.map(Number);
     const since = Math.min(pattern.first_seen.getTime(), events[0] ?? Infinity, issuedAt);
     const state = stateFromEvents(events, { since, at: issuedAt });
     for (const windowDays of pattern.missing) {
       const prediction = predictRecurrence({ state, issuedAt, windowStart, windowDays, severity: pattern.severity as Severity });
-      rows.push({
-        id: uuidv7(),
-        pattern_id: pattern.id,
-        window_days: windowDays,
-        issued_at: new Date(prediction.issuedAt).toISOString(),
-        window_start: new Date(prediction.windowStart).toISOString(),
-        window_end: new Date(prediction.windowEnd).toISOString(),
-        probability: prediction.probability,
-        expected_count: prediction.expectedCount,
-        impact: prediction.impact,
-        model_version: prediction.modelVersion,
-        features: prediction.features,
-        features_hash: prediction.featuresHash,
-      });
+      entries.push({ id: uuidv7(), patternId: pattern.id, kind: 'forecast', windowDays, prediction });
     }
   }
-  if (rows.length === 0) return [];
-  const inserted = await client.query<{ window_days: number }>(
-    `insert into predictions (workspace_id, id, pattern_id, window_days, issued_at, window_start, window_end,
-                              probability, expected_count, impact, model_version, features, features_hash)
-     select $1, r.id, r.pattern_id, r.window_days, r.issued_at, r.window_start, r.window_end,
-            r.probability, r.expected_count, r.impact, r.model_version, r.features, r.features_hash
-       from jsonb_to_recordset($2::jsonb) as r(id uuid, pattern_id uuid, window_days smallint, issued_at timestamptz,
-            window_start timestamptz, window_end timestamptz, probability double precision, expected_count double precision,
-            impact double precision, model_version text, features jsonb, features_hash text)
-     on conflict (workspace_id, pattern_id, window_days, window_start) do nothing
-     returning window_days`,
-    [workspaceId, JSON.stringify(rows)],
+  const inserted = await appendPredictions(client, entries);
+  // Forecasts more likely than not are events a team may want pushed to it (webhooks).
+  await outbox.append(
+    client,
+    inserted
+      .filter((row) => row.probability >= raisedProbability)
+      .map((row) => ({
+        type: 'prediction.raised' as const,
+        dedupeKey: `prediction.raised:${row.id}`,
+        payload: { prediction_id: row.id, pattern_id: row.pattern_id, window_days: row.window_days, probability: row.probability },
+      })),
   );
-  return inserted.rows.map((row) => row.window_days);
+  return inserted.map((row) => row.window_days);
 }

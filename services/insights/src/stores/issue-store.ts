@@ -91,6 +91,15 @@ export interface SimilarIssueRow extends IssueRow {
   readonly pattern_status: string | null;
 }
 
+export interface SimilarIssuesOptions {
+  readonly id: string;
+  readonly template: string;
+  readonly threshold: number;
+  readonly limit: number;
+  /** Leaves this pattern's issues out (an analysis of the pattern wants context from elsewhere). */
+  readonly excludePatternId?: string | undefined;
+}
+
 export interface IssuePatch {
   readonly status?: string | undefined;
   readonly assignee?: string | undefined;
@@ -125,7 +134,7 @@ export interface IssueStore {
    * Issues of the patterns whose templates are trigram-similar to `template` (at least
    * `threshold`), most similar first and newest first within a pattern, `id` excluded.
    */
-  similar(client: TenantClient, options: { id: string; template: string; threshold: number; limit: number }): Promise<SimilarIssueRow[]>;
+  similar(client: TenantClient, options: SimilarIssuesOptions): Promise<SimilarIssueRow[]>;
 }
 
 const issueColumns = `i.id, i.source, i.external_id, i.title, i.body, i.severity, i.service, i.component, i.url, i.attributes,
@@ -312,7 +321,7 @@ export class PgIssueStore implements IssueStore {
     );
   }
 
-  async similar(client: TenantClient, options: { id: string; template: string; threshold: number; limit: number }): Promise<SimilarIssueRow[]> {
+  async similar(client: TenantClient, options: SimilarIssuesOptions): Promise<SimilarIssueRow[]> {
     // `%` is what the trigram GIN index on pattern_routes serves; it compares against this setting.
     await client.query(`select set_config('pg_trgm.similarity_threshold', $1, true)`, [String(options.threshold)]);
     const result = await client.query<SimilarIssueRow>(
@@ -322,7 +331,7 @@ export class PgIssueStore implements IssueStore {
       `with matched as (
          select r.pattern_id, max(similarity(r.template, $1)) as similarity
            from pattern_routes r
-          where r.template % $1
+          where r.template % $1 and r.pattern_id is distinct from $4::uuid
           group by r.pattern_id
           order by similarity desc
           limit $3
@@ -334,7 +343,7 @@ export class PgIssueStore implements IssueStore {
                               order by i.occurred_at desc limit $3) i
         order by m.similarity desc, i.occurred_at desc, i.id desc
         limit $3`,
-      [options.template, options.id, options.limit],
+      [options.template, options.id, options.limit, options.excludePatternId ?? null],
     );
     return result.rows;
   }

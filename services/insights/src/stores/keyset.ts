@@ -6,7 +6,7 @@ export interface KeysetColumn {
   /** SQL of the column, e.g. `i.occurred_at`. */
   readonly expression: string;
   /** Its SQL type, to read a position's value (a JSON string or number) back. */
-  readonly type: 'timestamptz' | 'smallint' | 'integer' | 'uuid';
+  readonly type: 'timestamptz' | 'smallint' | 'integer' | 'double precision' | 'uuid';
   readonly direction: 'asc' | 'desc';
 }
 

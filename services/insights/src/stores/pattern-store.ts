@@ -50,6 +50,13 @@ export interface PatternDelta {
   readonly replaced: readonly string[];
 }
 
+/** A pattern's status, before and after a change made on its own (not by a person). */
+export interface PatternTransition {
+  readonly id: string;
+  readonly from: PatternStatus;
+  readonly to: PatternStatus;
+}
+
 export interface PatternFilter {
   /** One status; undefined lists every status but merged. */
   readonly status?: PatternStatus | undefined;
@@ -75,9 +82,10 @@ export interface PatternStore {
   /**
    * Applies an ingest batch's deltas in one statement: counts, first and last seen, the most
    * severe severity, and the status rules (emerging → active at 3 issues over 2 UTC days; a
-   * new issue reopens mitigating and resolved), then recurrence and risk.
+   * new issue reopens mitigating and resolved), then recurrence and risk. Returns the
+   * patterns whose status changed, for the loop (loop/pattern-transitions.ts).
    */
-  applyIngest(client: TenantClient, deltas: readonly PatternDelta[]): Promise<void>;
+  applyIngest(client: TenantClient, deltas: readonly PatternDelta[]): Promise<PatternTransition[]>;
   /** Recounts the patterns from their issues (after a merge, split, link or unlink), with the same status rules. */
   recount(client: TenantClient, options: { ids: readonly string[] }): Promise<void>;
   /** Closes the patterns into `into`; patterns merged into them earlier now name `into` too. */
@@ -157,11 +165,11 @@ export class PgPatternStore implements PatternStore {
     return result.rows;
   }
 
-  async applyIngest(client: TenantClient, deltas: readonly PatternDelta[]): Promise<void> {
-    if (deltas.length === 0) return;
+  async applyIngest(client: TenantClient, deltas: readonly PatternDelta[]): Promise<PatternTransition[]> {
+    if (deltas.length === 0) return [];
     const first = `least(p.first_seen, d.first_seen)`;
     const last = `greatest(p.last_seen, d.last_seen)`;
-    await client.query(
+    const result = await client.query<PatternTransition>(
       `update patterns p set
          issue_count = greatest(0, p.issue_count + d.added),
          first_seen = ${first},
@@ -180,9 +188,11 @@ export class PgPatternStore implements PatternStore {
                from jsonb_to_recordset($1::jsonb) as r(id uuid, added int, created int, first_seen timestamptz,
                                                       last_seen timestamptz, severity smallint, template text,
                                                       replaced jsonb)) d
-      where p.id = d.id`,
+      where p.id = d.id
+      returning p.id, old.status as "from", new.status as "to"`,
       [JSON.stringify(deltas)],
     );
+    return result.rows.filter((row) => row.from !== row.to);
   }
 
   async recount(client: TenantClient, options: { ids: readonly string[] }): Promise<void> {

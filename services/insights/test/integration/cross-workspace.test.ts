@@ -22,7 +22,7 @@ let stack: InsightsStack;
 let a: Tenant;
 let b: Tenant;
 /** Ids of workspace B (and A's own, for calls that name both). */
-let idsOfB: { issue_id: string; pattern_id: string; other_pattern_id: string; fingerprint: string };
+let idsOfB: { issue_id: string; pattern_id: string; other_pattern_id: string; fingerprint: string; job_id: string; recommendation_id: string };
 let idsOfA: typeof idsOfB;
 
 beforeAll(async () => {
@@ -42,7 +42,23 @@ beforeAll(async () => {
     await stack.call(tenant.owner, 'POST', `/v1/patterns/${answer.accepted[0]!.pattern_id}/merge`, {
       source_pattern_ids: [answer.accepted[2]!.pattern_id],
     });
+    // Analyses to read back (the offline provider), so a GET of the other's finds one that RLS hides.
+    await stack.call(tenant.owner, 'POST', `/v1/patterns/${answer.accepted[0]!.pattern_id}/analyze`, {});
+    await stack.call(tenant.owner, 'POST', `/v1/issues/${answer.accepted[0]!.issue_id}/analyze`, { tier: 'fast' });
+    // A job (of a kind no worker handles, so it stays queued): the queue has no public way in.
+    const [job] = await stack.asAdmin<{ id: string }>(`insert into jobs (workspace_id, id, kind) values ($1, uuidv7(), 'probe') returning id`, [
+      tenant.workspaceId,
+    ]);
+    // Recommendations (offline) for the pattern, so one of the other's can be named.
+    const { data: recommendations } = await stack.call<{ data: { id: string }[] }>(
+      tenant.owner,
+      'POST',
+      `/v1/patterns/${answer.accepted[0]!.pattern_id}/recommendations`,
+      {},
+    );
     return {
+      recommendation_id: recommendations[0]!.id,
+      job_id: job!.id,
       issue_id: answer.accepted[0]!.issue_id,
       pattern_id: answer.accepted[0]!.pattern_id,
       other_pattern_id: answer.accepted[2]!.pattern_id,
@@ -61,7 +77,7 @@ const rpcs = publicInsightsServices.flatMap((service) =>
   service.methods.filter((method) => methodAccess(method).kind === 'scoped').map((method) => ({ service, method, rule: getOption(method, http) })),
 );
 
-const idFields = ['issue_id', 'pattern_id', 'source_pattern_ids', 'fingerprint'] as const;
+const idFields = ['issue_id', 'pattern_id', 'source_pattern_ids', 'fingerprint', 'job_id', 'recommendation_id'] as const;
 type Ids = typeof idsOfB;
 
 /**
@@ -76,6 +92,8 @@ function requestFor(method: DescMethod, ids: Ids, path: Ids = ids): Record<strin
     switch (field.name) {
       case 'issue_id':
       case 'fingerprint':
+      case 'job_id':
+      case 'recommendation_id':
         request[field.name] = from[field.name];
         break;
       case 'pattern_id':
@@ -92,7 +110,7 @@ function requestFor(method: DescMethod, ids: Ids, path: Ids = ids): Record<strin
         request[field.name] = [{ source: 'sentry', external_id: 'probe', title: 'probe' }];
         break;
       case 'status':
-        request[field.name] = 'resolved';
+        request[field.name] = method.parent.name === 'RecommendationService' ? 'dismissed' : 'resolved';
         break;
     }
   }
@@ -107,7 +125,13 @@ const stateOfB = () =>
     `select (select jsonb_agg(to_jsonb(i) - 'search' order by i.id) from issues i where i.workspace_id = $1) as issues,
             (select jsonb_agg(to_jsonb(p) order by p.id) from patterns p where p.workspace_id = $1) as patterns,
             (select jsonb_agg(to_jsonb(r) order by r.fingerprint) from pattern_routes r where r.workspace_id = $1) as routes,
-            (select count(*) from audit_log l where l.workspace_id = $1) as audit_entries`,
+            (select count(*) from audit_log l where l.workspace_id = $1) as audit_entries,
+            (select jsonb_agg(to_jsonb(j) order by j.id) from jobs j where j.workspace_id = $1) as jobs,
+            (select count(*) from analyses x where x.workspace_id = $1) as analyses,
+            (select count(*) from llm_prompt_logs x where x.workspace_id = $1) as prompt_logs,
+            (select jsonb_agg(to_jsonb(r) order by r.id) from recommendations r where r.workspace_id = $1) as recommendations,
+            (select jsonb_agg(to_jsonb(l) order by l.id) from loops l where l.workspace_id = $1) as loops,
+            (select count(*) from outbox o where o.workspace_id = $1) as outbox`,
     [b.workspaceId],
   );
 
@@ -162,7 +186,8 @@ describe('tenant isolation on every insights route', () => {
           expect(response.json(), `${rule.method} ${url}`).toMatchObject({ code: 'not_found' });
           expect((response.json() as { detail: string }).detail).not.toMatch(/^no route for/);
         } else {
-          expect(response.statusCode, `${rule.method} ${url}: ${response.body}`).toBe(200);
+          expect(response.statusCode, `${rule.method} ${url}: ${response.body}`).toBeGreaterThanOrEqual(200);
+          expect(response.statusCode, `${rule.method} ${url}: ${response.body}`).toBeLessThan(300);
           expectNothingOfB(response.json(), `${rule.method} ${url}`);
         }
         tried.push(`${method.parent.typeName}.${method.name}`);
@@ -180,6 +205,9 @@ describe('tenant isolation on every insights route', () => {
       [publicInsightsServices.find((service) => service.name === 'IssueService')!, clients.issues],
       [publicInsightsServices.find((service) => service.name === 'PatternService')!, clients.patterns],
       [publicInsightsServices.find((service) => service.name === 'PredictionService')!, clients.predictions],
+      [publicInsightsServices.find((service) => service.name === 'JobService')!, clients.jobs],
+      [publicInsightsServices.find((service) => service.name === 'AnalysisService')!, clients.analysis],
+      [publicInsightsServices.find((service) => service.name === 'RecommendationService')!, clients.recommendations],
     ]);
     const before = await stateOfB();
     const tried: string[] = [];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, withTenant, type TenantClient } from '@causeloop/platform/db';
 import { createLogger } from '@causeloop/platform/log';
 import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
-import { predictorLockKey, runPredictor } from '../../src/jobs/predictor.js';
+import { runPredictor } from '../../src/jobs/predictor.js';
 import { scorePredictions } from '../../src/predictions/index.js';
 import { startInsightsStack, type InsightsStack, type Tenant } from '../support/insights-stack.js';
 
@@ -85,7 +85,7 @@ describe('the predictor', () => {
 
   it('issues 7, 14 and 30-day predictions for an active pattern, starting at the next whole hour', async () => {
     const report = await run(t0);
-    expect(report).toMatchObject({ leader: true, issued: 3, scored: 0 });
+    expect(report).toMatchObject({ workspaces: 1, issued: 3, scored: 0 });
     const rows = await ledger(workspaceId);
     expect(rows.map((row) => row.window_days)).toEqual([7, 14, 30]);
     for (const row of rows) {
@@ -106,15 +106,18 @@ describe('the predictor', () => {
     expect(await ledger(workspaceId)).toHaveLength(3);
   });
 
-  it('does nothing while another replica holds the lock', async () => {
+  it('skips a workspace another run is working on (two leaders overlapping), which that run finishes', async () => {
+    // Held as another run's transaction holds it while working the workspace.
     const other = await pool.connect();
     try {
-      await other.query('select pg_advisory_lock($1)', [predictorLockKey]);
-      expect(await run(t0 + 3 * hour)).toEqual({ leader: false, workspaces: 0, issued: 0, scored: 0 });
-      await other.query('select pg_advisory_unlock($1)', [predictorLockKey]);
+      await other.query('begin');
+      await other.query(`select pg_advisory_xact_lock(hashtextextended('causeloop.insights.predictor:' || $1::text, 0))`, [workspaceId]);
+      expect(await run(t0 + 3 * hour)).toEqual({ workspaces: 0, issued: 0, scored: 0 });
     } finally {
+      await other.query('rollback');
       other.release();
     }
+    expect(await run(t0 + 3 * hour)).toMatchObject({ workspaces: 1 });
   });
 
   it('writes hit and miss only after window_end + grace, then issues the next window', async () => {

@@ -5,6 +5,7 @@ import { IssueService } from '@causeloop/proto/causeloop/insights/v1/issues_pb.j
 import { JobService } from '@causeloop/proto/causeloop/insights/v1/jobs_pb.js';
 import { PatternService } from '@causeloop/proto/causeloop/insights/v1/patterns_pb.js';
 import { PredictionService } from '@causeloop/proto/causeloop/insights/v1/predictions_pb.js';
+import { RecommendationService } from '@causeloop/proto/causeloop/insights/v1/recommendations_pb.js';
 import { ProvisioningService } from '@causeloop/proto/causeloop/tenancy/v1/provisioning_pb.js';
 import { withClient } from '@causeloop/platform/db';
 import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
@@ -43,6 +44,7 @@ export interface InsightsClients {
   readonly predictions: GrpcClient<typeof PredictionService>;
   readonly jobs: GrpcClient<typeof JobService>;
   readonly analysis: GrpcClient<typeof AnalysisService>;
+  readonly recommendations: GrpcClient<typeof RecommendationService>;
   close(): void;
 }
 
@@ -142,6 +144,7 @@ export async function startInsightsStack(): Promise<InsightsStack> {
         predictions: createGrpcClient(PredictionService, options),
         jobs: createGrpcClient(JobService, options),
         analysis: createGrpcClient(AnalysisService, options),
+        recommendations: createGrpcClient(RecommendationService, options),
         close() {
           clients.ingest.close();
           clients.issues.close();
@@ -149,6 +152,7 @@ export async function startInsightsStack(): Promise<InsightsStack> {
           clients.predictions.close();
           clients.jobs.close();
           clients.analysis.close();
+          clients.recommendations.close();
         },
       };
       opened.push(clients);

@@ -120,7 +120,14 @@ beforeAll(async () => {
     [workspaceId, directTrace],
   );
   await stack.asAdmin(`update export_jobs set expires_at = now() - interval '1 second' where workspace_id = $1`, [workspaceId]);
-  purgeReport = await runRetentionPurge({ pool: stack.pool, logger }); // export.purged, audit_log.purged
+  // A prompt log older than the 30 days the workspace keeps them.
+  await stack.asAdmin(`update workspaces set retention_prompt_logs_days = 30 where id = $1`, [workspaceId]);
+  await stack.asAdmin(
+    `insert into llm_prompt_logs (workspace_id, id, purpose, attempt, provider, model, prompt, outcome, created_at)
+     values ($1, gen_random_uuid(), 'analysis', 1, 'offline', 'offline', 'prompt', 'ok', now() - interval '31 days')`,
+    [workspaceId],
+  );
+  purgeReport = await runRetentionPurge({ pool: stack.pool, logger }); // export.purged, audit_log.purged, prompt_logs.purged
 
   // Read back as the owner role, which writes nothing here: what the log holds, as it holds it.
   const owner = createPool({ connectionString: stack.database.ownerUrl, applicationName: 'audit-fields-test', max: 1 });
@@ -139,7 +146,7 @@ afterAll(async () => {
 
 describe('audit entries', () => {
   it('cover every action the code can write, each performed above', () => {
-    expect(purgeReport).toMatchObject({ leader: true, auditEntriesRemoved: 1, exportJobsRemoved: 1 });
+    expect(purgeReport).toMatchObject({ auditEntriesRemoved: 1, exportJobsRemoved: 1 });
     expect(new Set(rows.map((row) => row.action))).toEqual(actionsInSource());
   });
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient, withTenant } from '@causeloop/platform/db';
 import { createLogger } from '@causeloop/platform/log';
 import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
-import { retentionPurgeLockKey, runRetentionPurge } from '../../src/jobs/retention-purge.js';
+import { createLeaderElector, leaderOnly } from '@causeloop/platform/leader';
+import { runRetentionPurge } from '../../src/jobs/retention-purge.js';
 
 let database: TestDatabase;
 let pool: Pool;
@@ -48,7 +49,7 @@ describe('retention purge', () => {
     await entriesAged(long, [10, 366, 499, 501]);
 
     const report = await runRetentionPurge({ pool, logger });
-    expect(report).toMatchObject({ leader: true, auditEntriesRemoved: 3 });
+    expect(report).toMatchObject({ auditEntriesRemoved: 3 });
     expect(await agesOf(short)).toEqual([10, 364]);
     expect(await agesOf(long)).toEqual([10, 366, 499]);
     const purged = await admin(`select 1 from audit_log where workspace_id = $1 and action = 'audit_log.purged'`, [short]);
@@ -84,7 +85,7 @@ describe('retention purge', () => {
     expect((await pool.query('delete from export_jobs')).rowCount).toBe(0);
 
     const report = await runRetentionPurge({ pool, logger });
-    expect(report).toMatchObject({ leader: true, exportJobsRemoved: 2 });
+    expect(report).toMatchObject({ exportJobsRemoved: 2 });
     const jobs = await admin<{ id: string }>('select id from export_jobs where workspace_id = any($1) order by id', [[purged, other]]);
     expect(jobs.map((row) => row.id).sort()).toEqual([stillRunning, downloadable, othersDownloadable].sort());
     const parts = await admin<{ job_id: string }>('select job_id from export_job_parts where job_id = any($1)', [[expired, expiredFailed]]);
@@ -97,17 +98,43 @@ describe('retention purge', () => {
     expect(await admin(`select 1 from audit_log where workspace_id = $1 and action = 'export.purged'`, [other])).toEqual([]);
   });
 
-  it('does nothing while another replica holds the leader lock', async () => {
-    const workspaceId = await seedWorkspace(pool, 'Lock held');
+  it('runs on the leader only when guarded by the election, as main.ts schedules it', async () => {
+    const workspaceId = await seedWorkspace(pool, 'Leader only');
     await entriesAged(workspaceId, [800]);
-    const report = await withClient(database.adminUrl, async (other) => {
-      await other.query('select pg_advisory_lock($1)', [retentionPurgeLockKey]);
-      return runRetentionPurge({ pool, logger });
-    });
-    expect(report.leader).toBe(false);
-    expect(await agesOf(workspaceId)).toEqual([800]);
-    expect((await runRetentionPurge({ pool, logger })).leader).toBe(true);
+    const elect = (identity: string) =>
+      createLeaderElector({ name: 'retention-test', identity, leaseDurationMs: 10_000, renewIntervalMs: 1_000, backend: { kind: 'postgres', pool }, logger });
+    const [one, other] = [await elect('one'), await elect('other')];
+    try {
+      await expect.poll(() => [one.isLeader(), other.isLeader()].filter(Boolean).length).toBe(1);
+      const [leader, follower] = one.isLeader() ? [one, other] : [other, one];
+      expect(await leaderOnly(follower, (signal) => runRetentionPurge({ pool, logger, signal }))()).toEqual({ leader: false });
+      expect(await agesOf(workspaceId)).toEqual([800]);
+      expect(await leaderOnly(leader, (signal) => runRetentionPurge({ pool, logger, signal }))()).toMatchObject({ leader: true, auditEntriesRemoved: 1 });
+      expect(await agesOf(workspaceId)).toEqual([]);
+    } finally {
+      await Promise.all([one.stop(), other.stop()]);
+    }
+  });
+
+  it('needs no lock of its own: two runs at once (leaders overlapping) remove each entry once and record it once', async () => {
+    const workspaceId = await seedWorkspace(pool, 'Overlap');
+    await entriesAged(workspaceId, [800, 900, 1000]);
+    const reports = await Promise.all([runRetentionPurge({ pool, logger }), runRetentionPurge({ pool, logger })]);
     expect(await agesOf(workspaceId)).toEqual([]);
+    expect(reports.reduce((sum, report) => sum + report.auditEntriesRemoved, 0)).toBeGreaterThanOrEqual(3);
+    const recorded = await admin<{ after: { entries_removed: number } }>(
+      `select after from audit_log where workspace_id = $1 and action = 'audit_log.purged'`,
+      [workspaceId],
+    );
+    expect(recorded.reduce((sum, row) => sum + row.after.entries_removed, 0)).toBe(3);
+  });
+
+  it('stops between workspaces once its signal aborts (leadership lost, shutdown)', async () => {
+    const workspaceId = await seedWorkspace(pool, 'Aborted');
+    await entriesAged(workspaceId, [800]);
+    const report = await runRetentionPurge({ pool, logger, signal: AbortSignal.abort() });
+    expect(report).toMatchObject({ workspaces: 0, auditEntriesRemoved: 0, exportJobsRemoved: 0 });
+    expect(await agesOf(workspaceId)).toEqual([800]);
   });
 
   it('gives the app role no way to purge with a cut-off of its choosing or outside a tenant', async () => {

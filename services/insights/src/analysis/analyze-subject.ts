@@ -1,0 +1,114 @@
+import { uuidv7 } from 'uuidv7';
+import { appendAuditEntry, auditActor, type AuditActor } from '@causeloop/platform/audit';
+import { withTenant, type TenantClient } from '@causeloop/platform/db';
+import { notFound } from '@causeloop/platform/errors';
+import { generateTraceId } from '@causeloop/platform/tracing';
+import type { InsightsDeps } from '../deps.js';
+import type { LlmTier } from '../llm/llm-provider.js';
+import { analysisSchema, type AnalysisValue } from '../llm/output-schemas.js';
+import type { LlmExchange, StructuredResult } from '../llm/structured-generator.js';
+import type { AnalysisRow, AnalysisSubject, NewPromptLog } from '../stores/analysis-store.js';
+import { analysisPrompt } from './analysis-prompt.js';
+import { readSubjectFacts } from './subject-context.js';
+
+export type AnalysisDeps = Pick<InsightsDeps, 'pool' | 'issues' | 'patterns' | 'analyses' | 'llm' | 'metrics'>;
+
+/** Writes the analysis in a transaction the caller opens (plain withTenant, or with an idempotency record) and answers R. */
+export type AnalysisCommit<R> = (write: (client: TenantClient) => Promise<AnalysisRow>) => Promise<R>;
+
+/**
+ * Analyses an issue or a pattern and records the result (whatever it is) with its prompt log
+ * and an audit entry: what a job calls (automatic analysis of a pattern that became active).
+ * Not found when the subject is not in the workspace.
+ */
+export function analyzeSubject(
+  deps: AnalysisDeps,
+  workspaceId: string,
+  subject: AnalysisSubject,
+  tier: LlmTier,
+  options: { readonly actor?: AuditActor; readonly signal?: AbortSignal } = {},
+): Promise<AnalysisRow> {
+  const actor = options.actor ?? auditActor({ traceId: generateTraceId() }, { kind: 'system', name: 'analysis' });
+  return runAnalysis(deps, { workspaceId, subject, tier, actor, signal: options.signal }, (write) => withTenant(deps.pool, workspaceId, write));
+}
+
+/**
+ * The three steps of an analysis: read the subject's facts and similar issues in one tenant
+ * transaction; ask the provider outside any transaction (it can take seconds, and no
+ * connection or lock is held meanwhile); then write the analysis, every attempt's prompt log
+ * and the audit entry together in `commit`'s transaction.
+ */
+export async function runAnalysis<R>(
+  deps: AnalysisDeps,
+  call: {
+    readonly workspaceId: string;
+    readonly subject: AnalysisSubject;
+    readonly tier: LlmTier;
+    readonly actor: AuditActor;
+    readonly signal: AbortSignal | undefined;
+  },
+  commit: AnalysisCommit<R>,
+): Promise<R> {
+  const { workspaceId, subject, tier } = call;
+  const facts = await withTenant(deps.pool, workspaceId, (client) => readSubjectFacts(deps, client, subject));
+  if (facts === undefined) throw notFound(subject.kind);
+  const result = await deps.llm.generate<AnalysisValue>(workspaceId, { schema: analysisSchema, ...analysisPrompt(facts), tier, facts, signal: call.signal });
+  const answer = await commit(async (client) => {
+    const row = await deps.analyses.insert(client, analysisRecord(result, subject, tier, facts.similar.map((issue) => issue.id)));
+    await deps.analyses.insertPromptLogs(client, promptLogs(result, 'analysis', row.id));
+    await appendAuditEntry(client, {
+      ...call.actor,
+      action: `${subject.kind}.analyzed`,
+      targetType: subject.kind,
+      targetId: subject.id,
+      after: { analysis_id: row.id, status: row.status, provider: row.provider, model: row.model, tier },
+    });
+    return row;
+  });
+  deps.metrics.analysisRecorded(result.provider, result.outcome.status);
+  return answer;
+}
+
+function analysisRecord(result: StructuredResult<AnalysisValue>, subject: AnalysisSubject, tier: LlmTier, similar: readonly string[]) {
+  const { outcome } = result;
+  const value = outcome.status === 'ok' ? outcome.value : undefined;
+  return {
+    id: uuidv7(),
+    subject,
+    tier,
+    status: outcome.status,
+    failure_reason: outcome.status === 'failed' ? outcome.reason : null,
+    root_cause: value?.root_cause ?? null,
+    contributing_factors: value === undefined ? null : [...value.contributing_factors],
+    why_it_recurs: value?.why_it_recurs ?? null,
+    confidence: value?.confidence ?? null,
+    similar_issue_ids: [...similar],
+    provider: result.provider,
+    model: outcome.model,
+    model_version: outcome.modelVersion,
+    input_tokens: outcome.usage.inputTokens,
+    output_tokens: outcome.usage.outputTokens,
+    latency_ms: totalLatency(result.exchanges),
+  };
+}
+
+const totalLatency = (exchanges: readonly LlmExchange[]) => exchanges.reduce((sum, exchange) => sum + exchange.latencyMs, 0);
+
+/** Every attempt of a call as prompt-log rows. */
+export function promptLogs(result: StructuredResult<unknown>, purpose: NewPromptLog['purpose'], analysisId: string | null): NewPromptLog[] {
+  return result.exchanges.map((exchange) => ({
+    id: uuidv7(),
+    analysis_id: analysisId,
+    purpose,
+    attempt: exchange.attempt,
+    provider: result.provider,
+    model: exchange.model,
+    prompt: exchange.prompt,
+    response: exchange.response,
+    outcome: exchange.outcome,
+    failure_reason: exchange.failureReason ?? null,
+    input_tokens: exchange.usage.inputTokens,
+    output_tokens: exchange.usage.outputTokens,
+    latency_ms: exchange.latencyMs,
+  }));
+}
