@@ -6,6 +6,7 @@ import { withBenchDatabase } from './bench-database.js';
 import { createRecordGenerator, type RecordJson } from './failure-records.js';
 import { benchListIssues } from './insights-list-bench.js';
 import { benchJobQueue } from './job-queue-bench.js';
+import { benchPredictions } from './predictions-bench.js';
 import {
   cpuFromMetrics,
   machineCpu,
@@ -37,14 +38,16 @@ const recordSeed = 18_0001;
  * `npm run bench -- insights` (issue 18), in one run: the template miner on one core; ingest
  * events/s through the gateway's `POST /v1/ingest/batch` beside a plain multi-row INSERT of
  * the same rows into the same table; and ListIssues p50/p99 at 1,000,000 issues across
- * 1,000 workspaces on page 1 and page 1,000, beside the same keyset SELECT sent directly.
+ * 1,000 workspaces on page 1 and page 1,000, beside the same keyset SELECT sent directly;
+ * the job queue; and a predictor run over 10,000 patterns (predictions-bench.ts).
  */
 export async function benchInsights(): Promise<void> {
-  console.log('\nInsights (issues 18, 19): the template miner, ingest, listing issues at 1,000,000 issues, and the job queue');
+  console.log('\nInsights (issues 18, 19): the template miner, ingest, listing issues at 1,000,000 issues, the job queue and the predictor');
   await benchTemplateMiner();
   await benchIngest();
   await benchListIssues();
   await benchJobQueue();
+  await benchPredictions();
 }
 
 /**

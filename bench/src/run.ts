@@ -8,6 +8,7 @@ import { benchGateway } from './gateway-bench.js';
 import { benchGrpc } from './grpc-bench.js';
 import { benchIngest, benchInsights } from './insights-bench.js';
 import { benchJobQueue } from './job-queue-bench.js';
+import { benchPredictions } from './predictions-bench.js';
 import { benchTenant } from './tenant-bench.js';
 
 const sections: Record<string, () => Promise<void>> = {
@@ -22,6 +23,8 @@ const sections: Record<string, () => Promise<void>> = {
   'insights-ingest': benchIngest,
   // The job queue alone (also run by `insights`).
   'insights-queue': benchJobQueue,
+  // A predictor run over 10,000 patterns alone (also run by `insights`).
+  'insights-predictions': benchPredictions,
 };
 const selected = process.argv.slice(2);
 const unknown = selected.filter((name) => !(name in sections));

@@ -49,7 +49,13 @@ const localSettings: { readonly [N in ServiceName]: LocalSettings & LocalPorts<N
     grpcPort: 50053,
     opsPort: 9093,
     // The same cursor secret as tenancy's: each service derives its own key from it (deriveCursorKey).
-    env: (secrets) => ({ PRINCIPAL_ASSERTION_PUBLIC_KEY: assertionPublicKey(secrets), CURSOR_SIGNING_KEY: secrets.cursorSigningKey }),
+    // The predictor and loop watcher run every minute here (hourly by default), so the demo
+    // history's forecasts are in the ledger a minute after start.
+    env: (secrets) => ({
+      PRINCIPAL_ASSERTION_PUBLIC_KEY: assertionPublicKey(secrets),
+      CURSOR_SIGNING_KEY: secrets.cursorSigningKey,
+      PREDICTION_INTERVAL_MS: '60000',
+    }),
   },
   'api-gateway': { httpPort: 8080, opsPort: 9090, env: () => ({}) },
 };

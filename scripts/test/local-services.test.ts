@@ -30,7 +30,7 @@ describe('the services npm start runs', () => {
     expect(shifted.find((service) => service.name === 'api-gateway')?.httpPort).toBe(9_080);
   });
 
-  it('give insights the assertion public key (derived from auth’s private key) and the cursor secret, nothing of auth’s or crypto’s', () => {
+  it('give insights the assertion public key (derived from auth’s private key), the cursor secret and a one-minute predictor, nothing of auth’s or crypto’s', () => {
     const privateKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const secrets = {
       postgresPassword: 'p', ownerPassword: 'o', appPassword: 'a', jwtSecret: 'jwt', masterKey: 'kek', assertionPrivateKey: privateKey,
@@ -38,7 +38,8 @@ describe('the services npm start runs', () => {
     };
     const insights = localServices.find((service) => service.name === 'insights')!;
     const env = insights.env(secrets);
-    expect(Object.keys(env).sort()).toEqual(['CURSOR_SIGNING_KEY', 'PRINCIPAL_ASSERTION_PUBLIC_KEY']);
+    expect(Object.keys(env).sort()).toEqual(['CURSOR_SIGNING_KEY', 'PREDICTION_INTERVAL_MS', 'PRINCIPAL_ASSERTION_PUBLIC_KEY']);
+    expect(env['PREDICTION_INTERVAL_MS']).toBe('60000');
     expect(env['PRINCIPAL_ASSERTION_PUBLIC_KEY']).toBe(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
     expect(env['CURSOR_SIGNING_KEY']).toBe('cursor-secret');
     expect([insights.grpcPort, insights.opsPort]).toEqual([50053, 9093]);

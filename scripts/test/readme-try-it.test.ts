@@ -1,6 +1,7 @@
-// The README's "Try it" block, run as written against `npm start`: the token line gets the
-// printed token, `TARGET=…; SOURCE=…` two real pattern ids, and 127.0.0.1:8080 the runner's
-// shifted port; every curl must answer 2xx with what the comment above it promises.
+// The README's "Try it" and "Close the loop" blocks, run as written against `npm start`: the
+// token line gets the printed token, `TARGET=…; SOURCE=…`, `PATTERN=…` and `RECOMMENDATION=…`
+// real ids, and 127.0.0.1:8080 the runner's shifted port; every curl must answer 2xx with
+// what the comment above it promises.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,13 +13,24 @@ import { killLeftoverRunners, pressCtrlC, printedToken, repositoryRoot, startRun
 
 const run = promisify(execFile);
 
-/** The ```sh block of the README's "## Try it" section, as written. */
-async function tryItBlock(): Promise<string> {
+/** The first ```sh block of a section of the README, as written. */
+async function readmeBlock(heading: string): Promise<string> {
   const readme = await readFile(path.join(repositoryRoot, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Try it'));
+  const section = readme.slice(readme.indexOf(heading));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
-  if (block === undefined) throw new Error('README.md has no ```sh block under "## Try it"');
+  if (block === undefined) throw new Error(`README.md has no \`\`\`sh block under "${heading}"`);
   return block;
+}
+
+/** Polls `read` until it answers something other than undefined, for up to `ms`. */
+async function eventually<T>(read: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not after ${ms / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }
 
 interface CurlAnswer {
@@ -53,8 +65,8 @@ describe("the README's Try it block", () => {
     for (const directory of scratch) await rm(directory, { recursive: true, force: true });
   });
 
-  it('ingests a record, lists issues and patterns, and merges two patterns, run as written against npm start', async () => {
-    const block = await tryItBlock();
+  it('ingests, lists, merges, then closes the loop on a demo pattern, run as written against npm start', async () => {
+    const block = await readmeBlock('## Try it');
     for (const route of ['/v1/ingest/events', '/v1/issues', '/v1/patterns', '/merge']) expect(block).toContain(route);
     expect(block).toMatch(/^TOKEN=eyJ…/m);
     expect(block).toMatch(/^TARGET=…; SOURCE=…$/m);
@@ -114,8 +126,42 @@ describe("the README's Try it block", () => {
       expect(merged.pattern.fingerprints.length).toBeGreaterThanOrEqual(2);
       const closed = (await get(`/v1/patterns/${source!.id}`)).pattern as { status: string; merged_into: string };
       expect(closed).toMatchObject({ status: 'merged', merged_into: target!.id });
+
+      // Close the loop: an active pattern with its analysis and fixes, once its job ran, and
+      // the first predictor run (a minute after start under npm start).
+      const loopBlock = await readmeBlock('## Close the loop');
+      for (const route of ['/v1/predictions/summary', '/analysis', '/v1/recommendations?', '/loops', 'kind=proof_window']) expect(loopBlock).toContain(route);
+      const pattern = await eventually(async () => {
+        const active = (await get('/v1/patterns?status=active&limit=20')).data as { id: string }[];
+        for (const candidate of active) {
+          const { data } = (await get(`/v1/recommendations?pattern_id=${candidate.id}`)) as { data: { id: string }[] };
+          if (data.length > 0) return { id: candidate.id, recommendation: data[0]!.id };
+        }
+        return undefined;
+      }, 60_000, 'an active demo pattern with recommendations');
+      await eventually(async () => ((await get('/v1/predictions?limit=1')).data as unknown[]).length > 0 || undefined, 100_000, 'the first predictions');
+      const loopAnswers = await runBlock(
+        loopBlock
+          .replace(/^TOKEN=eyJ….*$/m, `TOKEN='${token}'`)
+          .replace(/^PATTERN=…$/m, `PATTERN=${pattern.id}`)
+          .replace(/^RECOMMENDATION=…$/m, `RECOMMENDATION=${pattern.recommendation}`)
+          .replaceAll('http://127.0.0.1:8080', base),
+      );
+      expect(loopAnswers).toHaveLength(loopBlock.split('\n').filter((line) => line.startsWith('curl ')).length);
+      for (const answer of loopAnswers) expect(answer.status, `${answer.command}\n${JSON.stringify(answer.body)}`).toBeGreaterThanOrEqual(200);
+      for (const answer of loopAnswers) expect(answer.status, `${answer.command}\n${JSON.stringify(answer.body)}`).toBeLessThan(300);
+      const loopAnswer = (route: string) => loopAnswers.find((answer) => answer.command.includes(route))!.body as Record<string, unknown>;
+      const summary = loopAnswer('/v1/predictions/summary') as { windows: { window_days: number; open?: number }[] };
+      expect(summary.windows.find((window) => window.window_days === 7)?.open).toBeGreaterThan(0);
+      expect(loopAnswer('/analysis')).toMatchObject({ analysis: { status: 'ok', provider: 'offline' } });
+      const ranked = (loopAnswer('/v1/recommendations?') as { data: { rank_score: number }[] }).data.map((entry) => entry.rank_score);
+      expect(ranked).toEqual([...ranked].sort((a, b) => b - a));
+      expect(loopAnswer('-X PATCH')).toMatchObject({ recommendation: { status: 'implemented' }, loop: { status: 'proving' } });
+      expect((loopAnswer('/loops') as { data: { status: string }[] }).data[0]).toMatchObject({ status: 'proving' });
+      expect((loopAnswer('kind=proof_window') as { data: { kind: string }[] }).data).toMatchObject([{ kind: 'proof_window' }]);
+      expect(((await get(`/v1/patterns/${pattern.id}`)).pattern as { status: string }).status).toBe('mitigating');
     } finally {
       expect((await pressCtrlC(runner)).code).toBe(0);
     }
-  }, 180_000);
+  }, 300_000);
 });

@@ -148,15 +148,76 @@ Every service runs from the same image: node --import <tracing> services/<name>/
   value: {{ int $v.insights.minerMaxClusters | quote }}
 - name: INSIGHTS_MINER_CACHE_WORKSPACES
   value: {{ int $v.insights.minerCacheWorkspaces | quote }}
+- name: PREDICTION_INTERVAL_MS
+  value: {{ int $v.insights.predictionIntervalMs | quote }}
+- name: PREDICTION_GRACE_MS
+  value: {{ int $v.insights.predictionGraceMs | quote }}
+- name: JOB_WORKER_CONCURRENCY
+  value: {{ int $v.insights.jobWorkerConcurrency | quote }}
+- name: JOB_LEASE_MS
+  value: {{ int $v.insights.jobLeaseMs | quote }}
+- name: JOB_POLL_INTERVAL_MS
+  value: {{ int $v.insights.jobPollIntervalMs | quote }}
 {{- $is := $v.insights.secrets }}
+{{- $secretName := include "causeloop.insightsSecretName" $root }}
 {{- /* A created Secret holds the key only when given (outside production insights falls back without it). */}}
 {{- if or (not $is.create) $is.cursorSigningKey }}
 - name: CURSOR_SIGNING_KEY
   valueFrom:
     secretKeyRef:
-      name: {{ include "causeloop.insightsSecretName" $root }}
+      name: {{ $secretName }}
       key: {{ $is.cursorSigningKeyKey }}
 {{- end }}
+{{- /*
+services/insights/src/llm/llm-config.ts. The provider is always named (the chart does not
+infer it from the keys a Secret happens to hold); only its own key reaches the pod, from the
+Secret and never from plain values, as a required reference: a missing key stops the pod,
+as insights would refuse LLM_PROVIDER=<remote> without it.
+*/}}
+{{- $llm := $v.insights.llm }}
+- name: LLM_PROVIDER
+  value: {{ $llm.provider | quote }}
+{{- if eq $llm.provider "openai" }}
+- name: OPENAI_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ $is.openAiApiKeyKey }}
+{{- with $llm.openAiBaseUrl }}
+- name: OPENAI_BASE_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- else if eq $llm.provider "anthropic" }}
+- name: ANTHROPIC_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ $is.anthropicApiKeyKey }}
+{{- with $llm.anthropicBaseUrl }}
+- name: ANTHROPIC_BASE_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- with $llm.models.fast }}
+- name: LLM_MODEL_FAST
+  value: {{ . | quote }}
+{{- end }}
+{{- with $llm.models.balanced }}
+- name: LLM_MODEL_BALANCED
+  value: {{ . | quote }}
+{{- end }}
+{{- with $llm.models.deep }}
+- name: LLM_MODEL_DEEP
+  value: {{ . | quote }}
+{{- end }}
+- name: LLM_TIMEOUT_MS
+  value: {{ int $llm.timeoutMs | quote }}
+- name: LLM_MAX_RETRIES
+  value: {{ int $llm.maxRetries | quote }}
+- name: LLM_MAX_OUTPUT_TOKENS
+  value: {{ int $llm.maxOutputTokens | quote }}
+- name: LLM_WORKSPACE_CONCURRENCY
+  value: {{ int $llm.workspaceConcurrency | quote }}
 {{- end }}
 {{- if $c.leaderElection }}
 {{- /* Forced, not auto: a pod whose token is missing refuses to start instead of taking a lock its peers do not. */}}
@@ -164,6 +225,10 @@ Every service runs from the same image: node --import <tracing> services/<name>/
   value: "kubernetes"
 - name: LEADER_ELECTION_LEASE
   value: {{ include "causeloop.componentFullname" . | quote }}
+- name: LEADER_ELECTION_LEASE_DURATION_MS
+  value: {{ int $v.leaderElection.leaseDurationMs | quote }}
+- name: LEADER_ELECTION_RENEW_INTERVAL_MS
+  value: {{ int $v.leaderElection.renewIntervalMs | quote }}
 {{- end }}
 {{- range $callee := $c.calls }}
 - name: {{ include "causeloop.envName" $callee }}_GRPC_ADDR
@@ -225,8 +290,9 @@ spec:
         checksum/tenancy-secrets: {{ printf "%s|%s|%s" (ternary $v.tenancy.secrets.cursorSigningKey "" $v.tenancy.secrets.create) (ternary $v.tenancy.secrets.governanceSigningKey "" $v.tenancy.secrets.create) (ternary $v.assertionKey.publicKey "" (and $c.assertionPublicKey $v.assertionKey.create)) | sha256sum | quote }}
         {{- end }}
         {{- if and (eq .name "insights") (or $v.insights.secrets.create (and $c.assertionPublicKey $v.assertionKey.create)) }}
-        # insights reads its cursor key and the assertion public key at start only: roll the pods when they change.
-        checksum/insights-secrets: {{ printf "%s|%s" (ternary $v.insights.secrets.cursorSigningKey "" $v.insights.secrets.create) (ternary $v.assertionKey.publicKey "" (and $c.assertionPublicKey $v.assertionKey.create)) | sha256sum | quote }}
+        # insights reads its keys and the assertion public key at start only: roll the pods when they change.
+        {{- $is := $v.insights.secrets }}
+        checksum/insights-secrets: {{ printf "%s|%s|%s|%s" (ternary $is.cursorSigningKey "" $is.create) (ternary $is.openAiApiKey "" $is.create) (ternary $is.anthropicApiKey "" $is.create) (ternary $v.assertionKey.publicKey "" (and $c.assertionPublicKey $v.assertionKey.create)) | sha256sum | quote }}
         {{- end }}
         {{- with $c.podAnnotations }}
         {{- toYaml . | nindent 8 }}

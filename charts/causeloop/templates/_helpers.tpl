@@ -108,11 +108,27 @@ gateway with apiGateway.tls.existingSecret set. Its port is then `https` (ports.
 {{- printf "%s/private-key.pem" (trimSuffix "/" .Values.assertionKey.mountPath) -}}
 {{- end -}}
 
-{{/* The port of auth.identityProvider.jwksUrl: explicit, else 443 (https) or 80 (http). */}}
-{{- define "causeloop.identityProviderPort" -}}
-{{- $url := urlParse .Values.auth.identityProvider.jwksUrl -}}
+{{/* The port of a URL (the context is the URL): explicit, else 443 (https) or 80 (http). */}}
+{{- define "causeloop.urlPort" -}}
+{{- $url := urlParse . -}}
 {{- $explicit := regexFind ":[0-9]+$" $url.host -}}
 {{- if $explicit -}}{{ trimPrefix ":" $explicit }}{{- else if eq $url.scheme "http" -}}80{{- else -}}443{{- end -}}
+{{- end -}}
+
+{{/* The port of auth.identityProvider.jwksUrl. */}}
+{{- define "causeloop.identityProviderPort" -}}
+{{- include "causeloop.urlPort" .Values.auth.identityProvider.jwksUrl -}}
+{{- end -}}
+
+{{/*
+Where insights reaches its language-model provider: the base URL of a remote
+insights.llm.provider, else the provider's own API (what the SDKs call); empty for offline.
+*/}}
+{{- define "causeloop.llmProviderUrl" -}}
+{{- $llm := .Values.insights.llm -}}
+{{- if and (hasKey (include "causeloop.components" . | fromYaml) "insights") (ne $llm.provider "offline") -}}
+{{- if eq $llm.provider "openai" -}}{{ default "https://api.openai.com/v1" $llm.openAiBaseUrl }}{{- else -}}{{ default "https://api.anthropic.com" $llm.anthropicBaseUrl }}{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* The file CAUSELOOP_MASTER_KEY_FILE names. */}}
@@ -301,6 +317,40 @@ downstream (the <NAME>_GRPC_ADDR env, both ends of the NetworkPolicies) reads `c
 {{- else if not $is.existingSecret -}}
 {{- $errors = append $errors "insights needs CURSOR_SIGNING_KEY: set insights.secrets.existingSecret, or insights.secrets.create=true with insights.secrets.cursorSigningKey" -}}
 {{- end -}}
+{{- /*
+services/insights/src/llm/llm-config.ts fails closed: a remote LLM_PROVIDER without its key
+refuses to start. So does the chart, and it refuses a key given for another provider (with
+create it would sit in the Secret unused, where insights alone would have picked it).
+*/ -}}
+{{- $provider := $v.insights.llm.provider -}}
+{{- $keys := dict "openai" (list "OPENAI_API_KEY" "openAiApiKey" "openAiApiKeyKey") "anthropic" (list "ANTHROPIC_API_KEY" "anthropicApiKey" "anthropicApiKeyKey") -}}
+{{- range $name := list "openai" "anthropic" -}}
+{{- $variable := index (get $keys $name) 0 -}}
+{{- $value := index (get $keys $name) 1 -}}
+{{- $keyName := index (get $keys $name) 2 -}}
+{{- if eq $provider $name -}}
+{{- if and $is.create (not (get $is $value)) -}}
+{{- $errors = append $errors (printf "insights.llm.provider is %s but insights.secrets.%s is empty, and insights refuses to start without %s: set it (it goes into the chart's Secret), or set insights.secrets.create=false and keep the key in insights.secrets.existingSecret under insights.secrets.%s, or set insights.llm.provider=offline" $name $value $variable $keyName) -}}
+{{- else if and (not $is.create) (not $is.existingSecret) -}}
+{{- $errors = append $errors (printf "insights.llm.provider is %s but no Secret holds %s: set insights.secrets.existingSecret (key insights.secrets.%s), or insights.secrets.create=true with insights.secrets.%s, or set insights.llm.provider=offline" $name $variable $keyName $value) -}}
+{{- end -}}
+{{- else if and $is.create (get $is $value) -}}
+{{- $errors = append $errors (printf "insights.secrets.%s is set but insights.llm.provider is %s, so insights would never use it: set insights.llm.provider=%s, or remove the key" $value $provider $name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- /* Secrets come from Secrets: a plain `env` entry would put one into the Deployment. */ -}}
+{{- $secretVariables := list "DATABASE_URL" "DATABASE_OWNER_URL" "CAUSELOOP_MASTER_KEY" "JWT_SECRET" "PRINCIPAL_ASSERTION_PRIVATE_KEY" "CURSOR_SIGNING_KEY" "GOVERNANCE_SIGNING_KEY" "REDIS_URL" "OPENAI_API_KEY" "ANTHROPIC_API_KEY" -}}
+{{- range $name, $c := $components -}}
+{{- range $variable := $secretVariables -}}
+{{- if hasKey ($c.env | default dict) $variable -}}
+{{- $errors = append $errors (printf "components.%s.env sets %s, a secret, in plain values (it would be written into the Deployment): keep it in the component's Secret instead (see the chart README)" $name $variable) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $le := $v.leaderElection -}}
+{{- if gt (mul (int $le.renewIntervalMs) 2) (int $le.leaseDurationMs) -}}
+{{- $errors = append $errors (printf "leaderElection.renewIntervalMs (%d) must be at most half leaderElection.leaseDurationMs (%d), or tenancy and insights refuse to start" (int $le.renewIntervalMs) (int $le.leaseDurationMs)) -}}
 {{- end -}}
 {{- if hasKey $components "auth" -}}
 {{- $idp := $v.auth.identityProvider -}}

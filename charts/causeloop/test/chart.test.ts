@@ -11,6 +11,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findObject, generatedSecretsValuesFile, parseManifests, renderChart, renderChartError, repositoryRoot, reportMissingHelm, runHelm, type K8sObject } from './helm.js';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,7 @@ const tests = [
   'api-gateway: HTTPS from a kubernetes.io/tls Secret, CORS origins',
   'tenancy: env, secrets, public key, NetworkPolicy paths; values refused under production',
   'insights: env, secrets, public key, NetworkPolicy paths (gateway, clientsFrom, auth, database); values refused under production',
+  'insights: LLM provider keys from the Secret only, provider egress, refused without a key source (fail closed); job queue and predictor settings',
   'gateway-only objects',
   'leader election: a Role with get, create and update on the component\'s Lease only, bound to its ServiceAccount; LEADER_ELECTION forced; API server egress',
 ] as const;
@@ -129,6 +131,8 @@ describe.skipIf(skip)('charts/causeloop', () => {
       expect(env.filter((e) => e.name.startsWith('LEADER_ELECTION'))).toEqual([
         { name: 'LEADER_ELECTION', value: 'kubernetes' },
         { name: 'LEADER_ELECTION_LEASE', value: fullname },
+        { name: 'LEADER_ELECTION_LEASE_DURATION_MS', value: '15000' },
+        { name: 'LEADER_ELECTION_RENEW_INTERVAL_MS', value: '5000' },
       ]);
       const policy = findObject(rendered.default, 'NetworkPolicy', fullname);
       const egress = policy['spec'] as { egress: { to?: unknown[]; ports: { port: number }[] }[] };
@@ -150,6 +154,18 @@ describe.skipIf(skip)('charts/causeloop', () => {
     const tenancyEnv = podSpec(findObject(off, 'Deployment', 'causeloop-tenancy')).containers[0]!.env ?? [];
     expect(tenancyEnv.some((e) => e.name.startsWith('LEADER_ELECTION'))).toBe(false);
     expect(podSpec(findObject(off, 'Deployment', 'causeloop-tenancy')).automountServiceAccountToken).toBe(false);
+    // The timing is one setting for both, checked as the platform checks it (renew at most half the lease).
+    const timing = renderChart({ set: ['leaderElection.leaseDurationMs=30000', 'leaderElection.renewIntervalMs=10000'] });
+    for (const name of ['tenancy', 'insights']) {
+      const timingEnv = podSpec(findObject(timing, 'Deployment', `causeloop-${name}`)).containers[0]!.env ?? [];
+      expect(timingEnv).toEqual(expect.arrayContaining([
+        { name: 'LEADER_ELECTION_LEASE_DURATION_MS', value: '30000' },
+        { name: 'LEADER_ELECTION_RENEW_INTERVAL_MS', value: '10000' },
+      ]));
+    }
+    expect(renderChartError({ set: ['leaderElection.renewIntervalMs=8000'] }))
+      .toContain('leaderElection.renewIntervalMs (8000) must be at most half leaderElection.leaseDurationMs (15000)');
+    expect(renderChartError({ set: ['leaderElection.leaseDurationMs=999'] })).toContain("at '/leaderElection/leaseDurationMs': minimum: got 999");
   });
 
   it('renders every service by default: crypto, auth, tenancy, insights, the api-gateway, their objects, the migration Job and the test pod', () => {
@@ -562,6 +578,8 @@ describe.skipIf(skip)('charts/causeloop', () => {
       { name: 'GOVERNANCE_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-tenancy', key: 'GOVERNANCE_SIGNING_KEY' } } },
       { name: 'LEADER_ELECTION', value: 'kubernetes' },
       { name: 'LEADER_ELECTION_LEASE', value: 'causeloop-tenancy' },
+      { name: 'LEADER_ELECTION_LEASE_DURATION_MS', value: '15000' },
+      { name: 'LEADER_ELECTION_RENEW_INTERVAL_MS', value: '5000' },
       { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
       { name: 'CRYPTO_GRPC_ADDR', value: 'dns:///causeloop-crypto.causeloop.svc.cluster.local:50051' },
     ]);
@@ -615,9 +633,22 @@ describe.skipIf(skip)('charts/causeloop', () => {
       { name: 'PRINCIPAL_ASSERTION_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-assertion-key', key: 'public-key.pem' } } },
       { name: 'INSIGHTS_MINER_MAX_CLUSTERS', value: '5000' },
       { name: 'INSIGHTS_MINER_CACHE_WORKSPACES', value: '256' },
+      { name: 'PREDICTION_INTERVAL_MS', value: '3600000' },
+      { name: 'PREDICTION_GRACE_MS', value: '3600000' },
+      { name: 'JOB_WORKER_CONCURRENCY', value: '10' },
+      { name: 'JOB_LEASE_MS', value: '30000' },
+      { name: 'JOB_POLL_INTERVAL_MS', value: '1000' },
       { name: 'CURSOR_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-insights', key: 'CURSOR_SIGNING_KEY' } } },
+      // The offline provider by default: named, so no key reaches the pod and nothing goes out.
+      { name: 'LLM_PROVIDER', value: 'offline' },
+      { name: 'LLM_TIMEOUT_MS', value: '30000' },
+      { name: 'LLM_MAX_RETRIES', value: '1' },
+      { name: 'LLM_MAX_OUTPUT_TOKENS', value: '2000' },
+      { name: 'LLM_WORKSPACE_CONCURRENCY', value: '2' },
       { name: 'LEADER_ELECTION', value: 'kubernetes' },
       { name: 'LEADER_ELECTION_LEASE', value: 'causeloop-insights' },
+      { name: 'LEADER_ELECTION_LEASE_DURATION_MS', value: '15000' },
+      { name: 'LEADER_ELECTION_RENEW_INTERVAL_MS', value: '5000' },
       { name: 'AUTH_GRPC_ADDR', value: 'dns:///causeloop-auth.causeloop.svc.cluster.local:50051' },
     ]);
     // Nothing of auth's or crypto's secrets: no key file, no KEK.
@@ -665,6 +696,89 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(schema).toContain("at '/insights/minerMaxClusters': minimum: got 99, want 100");
     expect(schema).toContain("at '/insights/minerCacheWorkspaces': minimum: got 0, want 1");
     expect(schema).toContain("additional properties 'salt' not allowed");
+  });
+
+  it('gives insights the API key of its LLM provider from its Secret only, opens egress to the provider, and refuses a provider without a key source (fail closed)', () => {
+    type EnvList = NonNullable<IContainer['env']>;
+    type Egress = { to?: object[]; ports: { port: number; protocol: string }[] }[];
+    const insightsEnv = (objects: readonly K8sObject[]): EnvList => podSpec(findObject(objects, 'Deployment', 'causeloop-insights')).containers[0]!.env!;
+    const insightsEgress = (objects: readonly K8sObject[]) => (findObject(objects, 'NetworkPolicy', 'causeloop-insights')['spec'] as { egress: Egress }).egress;
+    const llmNames = (env: EnvList) => env.map((e) => e.name).filter((name) => /^(LLM_|OPENAI_|ANTHROPIC_)/.test(name));
+    // Offline (the default): no key, no base URL, and no way out beyond DNS, auth, the database and the API server.
+    expect(llmNames(insightsEnv(rendered.default))).toEqual(['LLM_PROVIDER', 'LLM_TIMEOUT_MS', 'LLM_MAX_RETRIES', 'LLM_MAX_OUTPUT_TOKENS', 'LLM_WORKSPACE_CONCURRENCY']);
+    expect(insightsEgress(rendered.production).map((rule) => rule.ports[0]!.port)).toEqual([53, 50051, 5432, 443, 4317]); // 443: the API server
+
+    // openai with the chart's Secret: the key goes into the Secret, the Deployment only names it.
+    const apiKey = `sk-test-${randomBytes(24).toString('hex')}`;
+    const contract = ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile];
+    const openai = renderChart({ valuesFiles: contract, set: ['insights.llm.provider=openai', `insights.secrets.openAiApiKey=${apiKey}`, 'insights.llm.models.fast=gpt-test-mini'] });
+    const secret = findObject(openai, 'Secret', 'causeloop-insights')['stringData'] as Record<string, string>;
+    expect(Object.keys(secret)).toEqual(['CURSOR_SIGNING_KEY', 'OPENAI_API_KEY']);
+    expect(secret['OPENAI_API_KEY']).toBe(apiKey);
+    const openaiEnv = insightsEnv(openai);
+    expect(openaiEnv).toContainEqual({ name: 'LLM_PROVIDER', value: 'openai' });
+    expect(openaiEnv).toContainEqual({ name: 'OPENAI_API_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-insights', key: 'OPENAI_API_KEY' } } });
+    expect(openaiEnv).toContainEqual({ name: 'LLM_MODEL_FAST', value: 'gpt-test-mini' });
+    expect(llmNames(openaiEnv).filter((name) => name.startsWith('ANTHROPIC_') || name.endsWith('_BASE_URL'))).toEqual([]);
+    for (const object of openai.filter((o) => o.kind !== 'Secret')) expect(JSON.stringify(object), `${object.kind}/${object.metadata.name}`).not.toContain(apiKey);
+    // The pods roll when the key changes (insights reads it at start only).
+    const checksum = (objects: readonly K8sObject[]) =>
+      (findObject(objects, 'Deployment', 'causeloop-insights')['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['checksum/insights-secrets'];
+    const rotated = renderChart({ valuesFiles: contract, set: ['insights.llm.provider=openai', `insights.secrets.openAiApiKey=${apiKey}-rotated`] });
+    expect(checksum(rotated)).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum(rotated)).not.toBe(checksum(openai));
+    // Out to OpenAI's API: port 443 to any destination unless networkPolicy.llmProviderTo narrows it.
+    expect(insightsEgress(openai).at(-2)).toEqual({ ports: [{ port: 443, protocol: 'TCP' }] });
+    for (const name of ['causeloop-auth', 'causeloop-tenancy', 'causeloop-api-gateway', 'causeloop-crypto']) {
+      expect(findObject(openai, 'NetworkPolicy', name)['spec'], name).toEqual(findObject(rendered.contract, 'NetworkPolicy', name)['spec']);
+    }
+
+    // anthropic from an existing Secret under the operator's own key name, through a proxy on its own port.
+    const anthropic = renderChart({
+      valuesFiles: ['charts/causeloop/ci/production-values.yaml'],
+      set: [
+        'insights.llm.provider=anthropic', 'insights.secrets.anthropicApiKeyKey=anthropic-api-key',
+        'insights.llm.anthropicBaseUrl=http://llm-proxy.ai.svc.cluster.local:8080', 'insights.llm.openAiBaseUrl=https://ignored.example',
+        'networkPolicy.llmProviderTo[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=ai',
+      ],
+    });
+    const anthropicEnv = insightsEnv(anthropic);
+    expect(llmNames(anthropicEnv)).toEqual([
+      'LLM_PROVIDER', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'LLM_TIMEOUT_MS', 'LLM_MAX_RETRIES', 'LLM_MAX_OUTPUT_TOKENS', 'LLM_WORKSPACE_CONCURRENCY',
+    ]);
+    expect(anthropicEnv).toContainEqual({ name: 'ANTHROPIC_API_KEY', valueFrom: { secretKeyRef: { name: 'causeloop-insights', key: 'anthropic-api-key' } } });
+    expect(anthropicEnv).toContainEqual({ name: 'ANTHROPIC_BASE_URL', value: 'http://llm-proxy.ai.svc.cluster.local:8080' });
+    expect(anthropic.some((o) => o.kind === 'Secret')).toBe(false); // brought by the operator
+    expect(insightsEgress(anthropic)).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ai' } } }], ports: [{ port: 8080, protocol: 'TCP' }],
+    });
+
+    // Fail closed: a remote provider without a key source, as insights refuses LLM_PROVIDER without the key.
+    expect(renderChartError({ valuesFiles: contract, set: ['insights.llm.provider=openai'] }))
+      .toContain('insights.llm.provider is openai but insights.secrets.openAiApiKey is empty, and insights refuses to start without OPENAI_API_KEY');
+    expect(renderChartError({ set: ['insights.llm.provider=anthropic', 'insights.secrets.existingSecret='] }))
+      .toContain('insights.llm.provider is anthropic but no Secret holds ANTHROPIC_API_KEY');
+    // A key for a provider that is not chosen would sit unused, where insights alone would have picked it.
+    expect(renderChartError({ valuesFiles: contract, set: [`insights.secrets.anthropicApiKey=${apiKey}`] }))
+      .toContain('insights.secrets.anthropicApiKey is set but insights.llm.provider is offline, so insights would never use it');
+    // Never a key in plain values: a component's env may not carry one.
+    const plain = renderChartError({ set: [`components.insights.env.OPENAI_API_KEY=${apiKey}`, 'componentDefaults.env.DATABASE_URL=postgres://x'] });
+    expect(plain).toContain('components.insights.env sets OPENAI_API_KEY, a secret, in plain values');
+    expect(plain).toContain('components.auth.env sets DATABASE_URL, a secret, in plain values');
+    expect(plain).not.toContain(apiKey);
+
+    const schema = renderChartError({
+      set: [
+        'insights.llm.provider=gemini', 'insights.llm.openAiBaseUrl=ftp://x', 'insights.llm.models.deep=two words', 'insights.llm.timeoutMs=99',
+        'insights.llm.maxRetries=6', 'insights.jobWorkerConcurrency=0', 'insights.jobLeaseMs=999', 'insights.predictionIntervalMs=-1',
+        'insights.secrets.openAiApiKeyKey=a b', 'insights.llm.apiKey=sk-x',
+      ],
+    });
+    expect(schema).toMatch(/at '\/insights\/llm\/provider': value must be one of 'offline', 'openai', 'anthropic'/);
+    for (const at of ['llm/openAiBaseUrl', 'llm/models/deep', 'llm/timeoutMs', 'llm/maxRetries', 'jobWorkerConcurrency', 'jobLeaseMs', 'predictionIntervalMs', 'secrets/openAiApiKeyKey']) {
+      expect(schema).toContain(`at '/insights/${at}'`);
+    }
+    expect(schema).toContain("additional properties 'apiKey' not allowed");
   });
 
   it('runs migrations as a pre-install,pre-upgrade hook Job with the owner URL', () => {

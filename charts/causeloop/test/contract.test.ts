@@ -3,14 +3,14 @@
 // check the rendered probes, gRPC health and the gateway's HTTP port answer; run the
 // migration Job's command against a fresh database.
 import { execFile } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { createTestDatabase, findFreePort, startServiceProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
+import { createTestDatabase, findFreePort, runServiceProcessToExit, startServiceProcess, type ServiceProcess, type TestDatabase } from '@causeloop/platform/testing';
 import type { IContainer, IEnvVar, IPodSpec } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findObject, generatedSecretsValuesFile, renderChart, repositoryRoot, reportMissingHelm, type K8sObject } from './helm.js';
@@ -21,6 +21,7 @@ const skip = reportMissingHelm('chart contract tests (charts/causeloop/test/cont
   'auth starts with the rendered command, env, Secrets, assertion key file, a fresh database and ports; probes answer 200; gRPC health SERVING',
   'tenancy starts with the rendered command, env, Secrets, a fresh database and ports; probes answer 200; gRPC health SERVING',
   'insights starts with the rendered command, env, Secrets, a fresh database and ports; probes answer 200; gRPC health SERVING',
+  'insights starts with provider openai and its key from the rendered Secret, and refuses to start without that key',
   'the api-gateway starts with the rendered command, env, database and ports (auth, tenancy and insights addresses pointed at them); probes answer 200; GET /openapi.json answers 200 with the insights routes',
   'the helm test pod command passes against them',
   'the migration Job command migrates a fresh database',
@@ -72,6 +73,13 @@ function configVariables(platformSchemas: readonly string[], serviceFiles: reado
   });
   return [...[...sources, ...serviceFiles.map(read)].join('\n').matchAll(/env\.\w+\('([A-Z0-9_]+)'/g)].map((m) => m[1]!);
 }
+
+/** The variables insights' config reads: the platform schemas it spreads, its own and the LLM's. */
+const insightsConfigNames = (): string[] =>
+  configVariables(
+    ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema', 'backendKeysConfigSchema', 'leaderElectionConfigSchema'],
+    ['services/insights/src/config.ts', 'services/insights/src/llm/llm-config.ts'],
+  );
 
 /**
  * Starts `<release>-<name>` as the pod would: the rendered args from the repository root
@@ -267,7 +275,8 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     expect(Object.keys(env)).toEqual([
       'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'GRPC_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'DATABASE_URL',
       'PRINCIPAL_ASSERTION_PUBLIC_KEY', 'OPERATOR_TOKEN_SHA256', 'RETENTION_PURGE_INTERVAL_MS', 'CURSOR_SIGNING_KEY',
-      'GOVERNANCE_SIGNING_KEY', 'LEADER_ELECTION', 'LEADER_ELECTION_LEASE', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR',
+      'GOVERNANCE_SIGNING_KEY', 'LEADER_ELECTION', 'LEADER_ELECTION_LEASE', 'LEADER_ELECTION_LEASE_DURATION_MS',
+      'LEADER_ELECTION_RENEW_INTERVAL_MS', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR',
     ]);
     expect(adjusted).toEqual(['DATABASE_URL', 'LEADER_ELECTION', 'AUTH_GRPC_ADDR', 'CRYPTO_GRPC_ADDR']);
     const configNames = configVariables(
@@ -278,6 +287,7 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     expect(env['NODE_ENV']).toBe('production'); // so tenancy enforces its production checks on what the chart gave it
     expect(env['OPERATOR_TOKEN_SHA256']).toBe('5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef');
     expect(env['RETENTION_PURGE_INTERVAL_MS']).toBe('600000');
+    expect([env['LEADER_ELECTION_LEASE_DURATION_MS'], env['LEADER_ELECTION_RENEW_INTERVAL_MS']]).toEqual(['12000', '4000']);
     // The public key in the Secret is the half of auth's private key (which auth's mounted file holds).
     const privateKeyPem = readFileSync(auth.env['PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE']!, 'utf8');
     expect(createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' })).toBe(env['PRINCIPAL_ASSERTION_PUBLIC_KEY']);
@@ -296,17 +306,32 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     const { env, adjusted, service } = insights;
     expect(Object.keys(env)).toEqual([
       'NODE_ENV', 'LOG_LEVEL', 'OPS_PORT', 'GRPC_PORT', 'SHUTDOWN_DRAIN_MS', 'OTEL_SERVICE_NAME', 'DATABASE_URL',
-      'PRINCIPAL_ASSERTION_PUBLIC_KEY', 'INSIGHTS_MINER_MAX_CLUSTERS', 'INSIGHTS_MINER_CACHE_WORKSPACES', 'CURSOR_SIGNING_KEY', 'LEADER_ELECTION',
-      'LEADER_ELECTION_LEASE', 'AUTH_GRPC_ADDR',
+      'PRINCIPAL_ASSERTION_PUBLIC_KEY', 'INSIGHTS_MINER_MAX_CLUSTERS', 'INSIGHTS_MINER_CACHE_WORKSPACES', 'PREDICTION_INTERVAL_MS',
+      'PREDICTION_GRACE_MS', 'JOB_WORKER_CONCURRENCY', 'JOB_LEASE_MS', 'JOB_POLL_INTERVAL_MS', 'CURSOR_SIGNING_KEY', 'LLM_PROVIDER',
+      'LLM_TIMEOUT_MS', 'LLM_MAX_RETRIES', 'LLM_MAX_OUTPUT_TOKENS', 'LLM_WORKSPACE_CONCURRENCY', 'LEADER_ELECTION', 'LEADER_ELECTION_LEASE',
+      'LEADER_ELECTION_LEASE_DURATION_MS', 'LEADER_ELECTION_RENEW_INTERVAL_MS', 'AUTH_GRPC_ADDR',
     ]);
     expect(adjusted).toEqual(['DATABASE_URL', 'LEADER_ELECTION', 'AUTH_GRPC_ADDR']);
     // Every variable but the OpenTelemetry SDK's own is one insights' config reads (no typos, no leftovers).
-    const configNames = configVariables(
-      ['baseConfigSchema', 'grpcServerConfigSchema', 'databaseConfigSchema', 'backendKeysConfigSchema', 'leaderElectionConfigSchema'],
-      ['services/insights/src/config.ts'],
-    );
-    expect(Object.keys(env).filter((name) => !configNames.includes(name))).toEqual(['OTEL_SERVICE_NAME']);
+    expect(Object.keys(env).filter((name) => !insightsConfigNames().includes(name))).toEqual(['OTEL_SERVICE_NAME']);
+    // And the other way round (DESIGN §9): every variable it reads is rendered, or is one of these,
+    // so a variable added to insights fails here until the chart exposes it.
+    const renderedElsewhere = [
+      'GRPC_HOST', // the service's 0.0.0.0 suits every pod
+      'DATABASE_POOL_MAX', // the service's default; no chart value yet (components.insights.env can set it)
+      'PRINCIPAL_ASSERTION_PUBLIC_KEY_FILE', // the chart passes the key itself
+      'KUBERNETES_SERVICE_HOST', 'POD_NAMESPACE', // the kubelet's; the token's namespace file
+      'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', // with their provider only (below, chart.test.ts)
+      'LLM_MODEL_FAST', 'LLM_MODEL_BALANCED', 'LLM_MODEL_DEEP', // when set (below, chart.test.ts)
+    ];
+    expect(insightsConfigNames().filter((name) => !(name in env) && !renderedElsewhere.includes(name))).toEqual([]);
     expect(env['INSIGHTS_MINER_MAX_CLUSTERS']).toBe('2000');
+    // The values of contract-values.yaml, none of them the service's default, so a dropped variable shows.
+    expect(env).toMatchObject({
+      PREDICTION_INTERVAL_MS: '1800000', PREDICTION_GRACE_MS: '600000', JOB_WORKER_CONCURRENCY: '4', JOB_LEASE_MS: '20000',
+      JOB_POLL_INTERVAL_MS: '500', LLM_PROVIDER: 'offline', LLM_TIMEOUT_MS: '20000', LLM_MAX_RETRIES: '0', LLM_MAX_OUTPUT_TOKENS: '1500',
+      LLM_WORKSPACE_CONCURRENCY: '3', LEADER_ELECTION_LEASE_DURATION_MS: '12000', LEADER_ELECTION_RENEW_INTERVAL_MS: '4000',
+    });
     expect(env['NODE_ENV']).toBe('production'); // so insights enforces its production checks on what the chart gave it
     // The public key in the Secret is the half of auth's private key, as tenancy's is.
     expect(env['PRINCIPAL_ASSERTION_PUBLIC_KEY']).toBe(tenancy.env['PRINCIPAL_ASSERTION_PUBLIC_KEY']);
@@ -315,7 +340,46 @@ describe.skipIf(skip)('chart contract (test/contract-values.yaml)', () => {
     const output = service.lines.map((line) => JSON.stringify(line)).join('\n');
     expect(output).not.toContain(env['CURSOR_SIGNING_KEY']);
     expect(service.lines.some((line) => String(line['message']).includes('CURSOR_SIGNING_KEY'))).toBe(false); // no throwaway-key warning
+    // It took the settings: the offline provider (no key anywhere in its env), the leader election it was given.
+    expect(service.lines.find((line) => line['message'] === 'insights service ready')?.['llm_provider']).toBe('offline');
+    expect(Object.keys(env).some((name) => name.endsWith('_API_KEY'))).toBe(false);
     await expectHealthy(insights);
+  });
+
+  it('starts insights with provider openai and its key from the rendered Secret, and refuses to start without that key', async () => {
+    // The same values with provider openai: the key goes into the chart's Secret, a base URL
+    // (nothing listens there; no provider call is made at start) into the env.
+    const apiKey = `sk-contract-${randomBytes(24).toString('hex')}`;
+    const baseUrl = `http://127.0.0.1:${await findFreePort()}/v1`;
+    const rendered = renderChart({
+      valuesFiles: ['charts/causeloop/test/contract-values.yaml', generatedSecretsValuesFile],
+      set: ['insights.llm.provider=openai', `insights.secrets.openAiApiKey=${apiKey}`, `insights.llm.openAiBaseUrl=${baseUrl}`, 'insights.llm.models.fast=gpt-contract-mini'],
+    });
+    const repoint = (env: Record<string, string>) => {
+      env['DATABASE_URL'] = database!.appUrl;
+      env['AUTH_GRPC_ADDR'] = `dns:///${auth.service.grpcAddress}`;
+      env['LEADER_ELECTION'] = 'postgres'; // no API server here (as above)
+    };
+    const openai = await startRendered(rendered, 'insights', scratch, repoint);
+    try {
+      expect(openai.env).toMatchObject({ LLM_PROVIDER: 'openai', OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseUrl, LLM_MODEL_FAST: 'gpt-contract-mini' });
+      expect(Object.keys(openai.env).filter((name) => !insightsConfigNames().includes(name))).toEqual(['OTEL_SERVICE_NAME']);
+      const ready = openai.service.lines.find((line) => line['message'] === 'insights service ready');
+      expect(ready?.['llm_provider']).toBe('openai');
+      expect(openai.service.lines.map((line) => JSON.stringify(line)).join('\n')).not.toContain(apiKey);
+      await expectHealthy(openai);
+    } finally {
+      await openai.service.stop();
+    }
+    // Without the key (a Secret missing it, were the kubelet to start the pod anyway) insights refuses,
+    // naming the variable: the chart's own refusal to render such values mirrors this.
+    const container = podSpec(findObject(rendered, 'Deployment', 'causeloop-insights')).containers[0]!;
+    const env: Record<string, string> = { ...openai.env };
+    delete env['OPENAI_API_KEY'];
+    const refused = await runServiceProcessToExit({ main: container.args!.at(-1)!, execArgv: container.args!.slice(0, -1), cwd: repositoryRoot, env });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('OPENAI_API_KEY');
+    expect(refused.output).toContain('is required with LLM_PROVIDER=openai');
   });
 
   it('starts the api-gateway with the rendered settings and database, auth, tenancy and insights pointed at theirs; probes answer 200 and GET /openapi.json answers 200', async () => {

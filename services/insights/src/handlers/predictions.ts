@@ -9,7 +9,7 @@ import { readPage, writePage } from '@causeloop/platform/pagination';
 import type { InsightsDeps } from '../deps.js';
 import { predictionWindowDays } from '../jobs/predictor.js';
 import { minimumScoredPredictions, scorePredictions, type PredictionOutcome } from '../predictions/index.js';
-import { readPosition } from '../stores/keyset.js';
+import { queryParameters, readPosition } from '../stores/keyset.js';
 
 // The prediction ledger's read API (docs/predictions.md). Every query runs in withTenant, so
 // row-level security keeps each workspace to its own rows.
@@ -29,6 +29,7 @@ interface PredictionRow {
   readonly outcome: PredictionOutcome | null;
   readonly outcome_at: Date | null;
   readonly observed_count: number | null;
+  readonly kind: string;
 }
 
 function predictionView(row: PredictionRow): MessageInitShape<typeof PredictionSchema> {
@@ -47,6 +48,7 @@ function predictionView(row: PredictionRow): MessageInitShape<typeof PredictionS
     outcome: row.outcome ?? 'open',
     outcomeAt: row.outcome_at === null ? undefined : timestampFromDate(row.outcome_at),
     observedCount: row.observed_count ?? undefined,
+    kind: row.kind,
   };
 }
 
@@ -65,6 +67,7 @@ export function listPredictions(deps: Pick<InsightsDeps, 'pool' | 'cursorKey'>):
       windowDays: windowDaysOf(request.windowDays, 'window_days'),
       patternId: request.patternId || undefined,
       outcome: request.outcome || undefined,
+      kind: request.kind || undefined,
     };
     const digest = createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 16);
     const list = `predictions:${principal.workspaceId}:${digest}`;
@@ -73,17 +76,17 @@ export function listPredictions(deps: Pick<InsightsDeps, 'pool' | 'cursorKey'>):
     if (after !== undefined && (position === undefined || typeof position[0] !== 'string')) {
       throw invalidField('page.cursor', 'is not a cursor from this list');
     }
-    const values: unknown[] = [];
-    const param = (value: unknown) => `$${values.push(value)}`;
+    const { values, param } = queryParameters();
     const where: string[] = [];
     if (filter.minProbability > 0) where.push(`r.probability >= ${param(filter.minProbability)}`);
     if (filter.windowDays !== undefined) where.push(`r.window_days = ${param(filter.windowDays)}`);
     if (filter.patternId !== undefined) where.push(`r.pattern_id = ${param(filter.patternId)}::uuid`);
     if (filter.outcome === 'open') where.push('r.outcome is null');
     else if (filter.outcome !== undefined) where.push(`r.outcome = ${param(filter.outcome)}`);
+    if (filter.kind !== undefined) where.push(`r.kind = ${param(filter.kind)}`);
     if (position !== undefined) where.push(`r.id < ${param(position[0])}::uuid`);
     const sql = `select r.id, r.pattern_id, r.window_days, r.issued_at, r.window_start, r.window_end, r.probability,
-                        r.expected_count, r.impact, r.model_version, r.features_hash, r.outcome, r.outcome_at, r.observed_count
+                        r.expected_count, r.impact, r.model_version, r.features_hash, r.outcome, r.outcome_at, r.observed_count, r.kind
                    from predictions r
                   ${where.length === 0 ? '' : `where ${where.join(' and ')}`}
                   order by r.id desc
@@ -103,7 +106,7 @@ export function getPredictionSummary(deps: Pick<InsightsDeps, 'pool'>): ScopedHa
       totals: (
         await client.query<{ window_days: number; open: number; mean_probability: number | null; expected_count: number | null }>(
           `select window_days, count(*)::integer as open, avg(probability) as mean_probability, sum(expected_count) as expected_count
-             from predictions where outcome is null group by window_days`,
+             from predictions where outcome is null and kind = 'forecast' group by window_days`,
         )
       ).rows,
       top: (
@@ -111,7 +114,7 @@ export function getPredictionSummary(deps: Pick<InsightsDeps, 'pool'>): ScopedHa
           `select * from (
              select r.id, r.pattern_id, r.window_days, r.probability, r.expected_count, r.impact,
                     row_number() over (partition by r.window_days order by r.probability desc, r.id desc) as rank
-               from predictions r where r.outcome is null
+               from predictions r where r.outcome is null and r.kind = 'forecast'
            ) ranked where rank <= $1 order by window_days, rank`,
           [topPatterns],
         )
@@ -147,7 +150,10 @@ export function getPredictionAccuracy(deps: Pick<InsightsDeps, 'pool'>): ScopedH
     const rows = await withTenant(deps.pool, principal.workspaceId, async (client) =>
       (
         await client.query<{ probability: number; outcome: PredictionOutcome }>(
-          `select probability, outcome from predictions where outcome is not null and ($1::smallint is null or window_days = $1)`,
+          // Forecasts only: a proof-window prediction asks what would happen without the fix, so a
+          // fix that works makes it miss by design (docs/loop.md).
+          `select probability, outcome from predictions
+            where outcome is not null and kind = 'forecast' and ($1::smallint is null or window_days = $1)`,
           [windowDays ?? null],
         )
       ).rows,

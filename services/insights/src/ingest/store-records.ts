@@ -212,33 +212,48 @@ function planRoutes(known: readonly RouteRow[], records: readonly CheckedRecord[
   return { routes, newRoutes, newPatterns, templateChanges };
 }
 
-/** Each pattern's share of the batch: issues gained and lost, first and last seen, the most severe severity. */
+/**
+ * Each pattern's share of the batch: issues gained and lost, first and last seen, the most
+ * severe severity, and what the recurrence state observes (the times of the issues created).
+ */
 function patternDeltas(
   records: readonly CheckedRecord[],
   upserted: ReadonlyMap<string, UpsertedIssue>,
   templateChanges: RoutePlan['templateChanges'],
 ): PatternDelta[] {
-  const deltas = new Map<string, { -readonly [K in keyof PatternDelta]: PatternDelta[K] }>();
+  const deltas = new Map<string, { -readonly [K in keyof PatternDelta]: PatternDelta[K] } & { events: string[] }>();
   const delta = (id: string) => {
     let found = deltas.get(id);
     if (found === undefined) {
-      found = { id, added: 0, created: 0, first_seen: null, last_seen: null, severity: null, template: null, replaced: [] };
+      found = { id, added: 0, created: 0, first_seen: null, last_seen: null, severity: null, events: [], rebuild: false, template: null, replaced: [] };
       deltas.set(id, found);
     }
     return found;
   };
   for (const record of records) {
     const row = upserted.get(keyOf(record, record.externalId))!;
+    const at = record.occurredAt.toISOString();
     if (row.created) {
-      delta(row.pattern_id!).added++;
-      delta(row.pattern_id!).created++;
+      const into = delta(row.pattern_id!);
+      into.added++;
+      into.created++;
+      into.events.push(at);
     } else if (row.previous_pattern_id !== row.pattern_id) {
-      if (row.previous_pattern_id !== null) delta(row.previous_pattern_id).added--;
-      if (row.pattern_id !== null) delta(row.pattern_id).added++;
+      if (row.previous_pattern_id !== null) {
+        const from = delta(row.previous_pattern_id);
+        from.added--;
+        from.rebuild = true;
+      }
+      if (row.pattern_id !== null) {
+        const into = delta(row.pattern_id);
+        into.added++;
+        into.rebuild = true;
+      }
+    } else if (row.pattern_id !== null && row.previous_occurred_at?.getTime() !== record.occurredAt.getTime()) {
+      delta(row.pattern_id).rebuild = true;
     }
     if (row.pattern_id === null) continue;
     const into = delta(row.pattern_id);
-    const at = record.occurredAt.toISOString();
     if (into.first_seen === null || at < into.first_seen) into.first_seen = at;
     if (into.last_seen === null || at > into.last_seen) into.last_seen = at;
     into.severity = Math.min(into.severity ?? 4, record.severity);

@@ -3,9 +3,9 @@ import { uuidv7 } from 'uuidv7';
 import { withTenant, type TenantClient } from '@causeloop/platform/db';
 import type { Logger } from '@causeloop/platform/log';
 import type { InsightsMetrics } from '../metrics.js';
-import { predictRecurrence, stateFromEvents, type PredictionOutcome, type Severity } from '../predictions/index.js';
+import { predictRecurrence, type PredictionOutcome, type Severity } from '../predictions/index.js';
 import { PgOutboxStore } from '../stores/outbox-store.js';
-import { appendPredictions, type LedgerEntry } from '../stores/prediction-ledger.js';
+import { appendPredictions, storedRecurrenceState, type LedgerEntry, type StoredRecurrenceState } from '../stores/prediction-ledger.js';
 
 // The predictor (issue 19, docs/predictions.md): one run forecasts every emerging or active
 // pattern of every workspace and scores the forecasts whose window has closed. The elected
@@ -24,8 +24,9 @@ import { appendPredictions, type LedgerEntry } from '../stores/prediction-ledger
 //   has ended, so the scored windows of a pattern do not overlap (each recurrence is scored
 //   once per window length) and the ledger grows by about 0.21 rows a day per pattern. The
 //   unique index on (pattern, window length, window start) makes a repeated run issue nothing.
-// - The model's state (decayed count and exposure) is computed when predicting from the
-//   pattern's issue times (stateFromEvents, O(issues of the pattern)), not kept on the pattern.
+// - The model's state (decayed count and exposure) is read from the pattern, where ingest keeps
+//   it current in O(1) per issue (0021, PatternStore.applyIngest): a run costs O(patterns),
+//   not O(issues).
 // - After window_end + grace the outcome is written once: hit when an issue of the pattern (its
 //   issues include those of patterns merged into it) occurred in [window_start, window_end),
 //   miss when none did, void when the pattern has been merged away, or was split during the
@@ -149,29 +150,23 @@ async function scoreClosedWindows(client: TenantClient, now: Date, graceMs: numb
 async function issueDuePredictions(client: TenantClient, now: Date): Promise<number[]> {
   const issuedAt = now.getTime();
   const windowStart = Math.ceil(issuedAt / msPerHour) * msPerHour;
-  // Patterns to forecast, with the window lengths that have no open forecast at windowStart
-  // and the pattern's issue times up to now.
-  const due = await client.query<{ id: string; severity: number; first_seen: Date; missing: number[]; events: number[] }>(
-    `select p.id, p.severity, p.first_seen, w.missing,
-            coalesce((select array_agg((extract(epoch from i.occurred_at) * 1000)::float8 order by i.occurred_at)
-                        from issues i
-                       where i.workspace_id = p.workspace_id and i.pattern_id = p.id and i.occurred_at <= $1),
-                     '{}'::float8[]) as events
+  // Patterns to forecast, with their recurrence state and the window lengths that have no open
+  // forecast at windowStart.
+  const due = await client.query<StoredRecurrenceState & { id: string; severity: number; missing: number[] }>(
+    `select p.id, p.severity, p.first_seen, p.model_at, p.model_count, p.model_exposure_days, p.model_last_counted_at, w.missing
        from patterns p
        cross join lateral (
-         select array_agg(days) as missing from unnest($3::smallint[]) days
+         select array_agg(days) as missing from unnest($2::smallint[]) days
           where not exists (select 1 from predictions r
                              where r.workspace_id = p.workspace_id and r.pattern_id = p.id and r.kind = 'forecast' and r.window_days = days
-                               and r.window_end > $2)
+                               and r.window_end > $1)
        ) w
       where p.status in ('emerging', 'active') and w.missing is not null`,
-    [now, new Date(windowStart), predictionWindowDays],
+    [new Date(windowStart), predictionWindowDays],
   );
   const entries: LedgerEntry[] = [];
   for (const pattern of due.rows) {
-    const events = pattern.events.map(Number);
-    const since = Math.min(pattern.first_seen.getTime(), events[0] ?? Infinity, issuedAt);
-    const state = stateFromEvents(events, { since, at: issuedAt });
+    const state = storedRecurrenceState(pattern, issuedAt);
     for (const windowDays of pattern.missing) {
       const prediction = predictRecurrence({ state, issuedAt, windowStart, windowDays, severity: pattern.severity as Severity });
       entries.push({ id: uuidv7(), patternId: pattern.id, kind: 'forecast', windowDays, prediction });

@@ -1,18 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { LlmProvider, ProviderAttempt, StructuredRequest, TokenUsage } from './llm-provider.js';
+import { sdkClientOptions, type LlmProvider, type ProviderAttempt, type SdkProviderOptions, type StructuredRequest, type TokenUsage } from './llm-provider.js';
 import { failureReasonOf } from './provider-failure.js';
-import type { TierModels } from './tier-models.js';
 
-export interface AnthropicProviderOptions {
-  readonly apiKey: string;
-  readonly baseURL: string | undefined;
-  /** Per HTTP request; the SDK's default is 10 minutes. */
-  readonly timeoutMs: number;
-  /** SDK retries of connection errors, 408, 409, 429 and 5xx (honouring retry-after); its default is 2. */
-  readonly maxRetries: number;
-  readonly maxOutputTokens: number;
-  readonly models: TierModels;
-}
+export type AnthropicProviderOptions = SdkProviderOptions;
 
 /**
  * Anthropic through the official SDK's Messages API with a forced tool call: one tool whose
@@ -21,13 +11,7 @@ export interface AnthropicProviderOptions {
  * cut off.
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): LlmProvider {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL ?? null,
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    logLevel: 'off',
-  });
+  const client = new Anthropic(sdkClientOptions(options));
   return {
     name: 'anthropic',
     modelFor: (tier) => options.models[tier],

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '@causeloop/platform/validation';
+import type { TierModels } from './tier-models.js';
 
 // One interface over every language-model provider (docs/insights.md#analysis): a provider
 // makes one attempt at a structured answer; validating it, retrying an invalid one and
@@ -81,4 +82,31 @@ export interface LlmProvider {
   modelFor(tier: LlmTier): string;
   /** One attempt; never throws for the provider's own failures, which come back as `failed`. */
   attempt(request: StructuredRequest): Promise<ProviderAttempt>;
+}
+
+/** How an SDK-backed provider (openai, anthropic) is built: credentials, bounds and models. */
+export interface SdkProviderOptions {
+  readonly apiKey: string;
+  /** Another endpoint speaking the same API (a gateway, a test server); the SDK's default otherwise. */
+  readonly baseURL: string | undefined;
+  /** Per HTTP request; the SDKs' default is 10 minutes. */
+  readonly timeoutMs: number;
+  /** SDK retries of connection errors, 408, 409, 429 and 5xx (honouring retry-after); their default is 2. */
+  readonly maxRetries: number;
+  readonly maxOutputTokens: number;
+  readonly models: TierModels;
+}
+
+/**
+ * The client settings both SDKs take alike: explicit timeout and retries (their defaults are
+ * 10 minutes and 2), and their own console logging off (this process logs through pino only).
+ */
+export function sdkClientOptions(options: SdkProviderOptions) {
+  return {
+    apiKey: options.apiKey,
+    baseURL: options.baseURL ?? null,
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    logLevel: 'off' as const,
+  };
 }

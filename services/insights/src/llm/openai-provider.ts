@@ -1,19 +1,8 @@
 import OpenAI from 'openai';
-import type { LlmProvider, ProviderAttempt, StructuredRequest, TokenUsage } from './llm-provider.js';
+import { sdkClientOptions, type LlmProvider, type ProviderAttempt, type SdkProviderOptions, type StructuredRequest, type TokenUsage } from './llm-provider.js';
 import { failureReasonOf } from './provider-failure.js';
-import type { TierModels } from './tier-models.js';
 
-export interface OpenAiProviderOptions {
-  readonly apiKey: string;
-  /** Another endpoint speaking the same API (a gateway, a test server); the SDK's default otherwise. */
-  readonly baseURL: string | undefined;
-  /** Per HTTP request; the SDK's default is 10 minutes. */
-  readonly timeoutMs: number;
-  /** SDK retries of connection errors, 408, 409, 429 and 5xx (honouring retry-after); its default is 2. */
-  readonly maxRetries: number;
-  readonly maxOutputTokens: number;
-  readonly models: TierModels;
-}
+export type OpenAiProviderOptions = SdkProviderOptions;
 
 /**
  * OpenAI through the official SDK's Chat Completions with Structured Outputs: the schema is
@@ -22,14 +11,7 @@ export interface OpenAiProviderOptions {
  * `finish_reason: length` means the JSON was cut off.
  */
 export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvider {
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL ?? null,
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    // The SDK's own logging goes to the console; this process logs through pino only.
-    logLevel: 'off',
-  });
+  const client = new OpenAI(sdkClientOptions(options));
   return {
     name: 'openai',
     modelFor: (tier) => options.models[tier],

@@ -1,8 +1,8 @@
 import { uuidv7 } from 'uuidv7';
 import type { TenantClient } from '@causeloop/platform/db';
-import { predictRecurrence, stateFromEvents, type Severity } from '../predictions/index.js';
+import { predictRecurrence, type Severity } from '../predictions/index.js';
 import type { LoopRow, LoopStore } from '../stores/loop-store.js';
-import { appendPredictions, patternEventTimes } from '../stores/prediction-ledger.js';
+import { appendPredictions, storedRecurrenceState } from '../stores/prediction-ledger.js';
 import type { PatternRow, PatternStore } from '../stores/pattern-store.js';
 
 const msPerDay = 86_400_000;
@@ -24,10 +24,8 @@ export async function startProof(
     (await deps.loops.currentForUpdate(client, { patternId: pattern.id })) ??
     (await deps.loops.open(client, { id: uuidv7(), patternId: pattern.id, openedBy: 'detected', at }))!;
   const issuedAt = at.getTime();
-  const events = await patternEventTimes(client, { patternId: pattern.id, at });
-  const since = Math.min(pattern.first_seen.getTime(), events[0] ?? Infinity, issuedAt);
   const prediction = predictRecurrence({
-    state: stateFromEvents(events, { since, at: issuedAt }),
+    state: storedRecurrenceState(pattern, issuedAt),
     issuedAt,
     windowDays,
     severity: pattern.severity as Severity,

@@ -1,6 +1,6 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { TenantClient } from '@causeloop/platform/db';
-import { keysetAfter, orderBy, type KeysetColumn } from './keyset.js';
+import { keysetAfter, orderBy, queryParameters, type KeysetColumn } from './keyset.js';
 
 /** An issue as stored. */
 export interface IssueRow {
@@ -60,6 +60,8 @@ export interface UpsertedIssue {
   readonly grouping_rule: string;
   /** Where it was before, for an updated issue. */
   readonly previous_pattern_id: string | null;
+  /** When it occurred before, for an updated issue: a repeat of its record may move it in time. */
+  readonly previous_occurred_at: Date | null;
 }
 
 export interface IssueFilter {
@@ -182,9 +184,9 @@ export class PgIssueStore implements IssueStore {
        -- One lookup per row on the (workspace_id, source, external_id) key; a join let the
        -- planner (which guesses 100 input rows) hash every issue of the workspace instead.
        previous as materialized (
-         select i.id, i.pattern_id, i.source, i.external_id
+         select i.id, i.pattern_id, i.source, i.external_id, i.occurred_at
            from input r
-           cross join lateral (select i.id, i.pattern_id, i.source, i.external_id from issues i
+           cross join lateral (select i.id, i.pattern_id, i.source, i.external_id, i.occurred_at from issues i
                                 where i.source = r.source and i.external_id = r.external_id limit 1) i
        ),
        fresh as materialized (
@@ -221,7 +223,8 @@ export class PgIssueStore implements IssueStore {
            updated_at = now()
          returning issues.id, issues.source, issues.external_id, (issues.xmax = 0) as created, issues.pattern_id, issues.grouping_rule
        )
-       select u.id, u.source, u.external_id, u.created, u.pattern_id, u.grouping_rule, p.pattern_id as previous_pattern_id
+       select u.id, u.source, u.external_id, u.created, u.pattern_id, u.grouping_rule, p.pattern_id as previous_pattern_id,
+              p.occurred_at as previous_occurred_at
          from upserted u left join previous p on p.id = u.id`,
       [JSON.stringify(rows)],
     );
@@ -243,11 +246,7 @@ export class PgIssueStore implements IssueStore {
     options: { filter: IssueFilter; sort: IssueSort; after: readonly unknown[] | undefined; limit: number },
   ): Promise<ListedIssue[]> {
     const { filter } = options;
-    const values: unknown[] = [];
-    const param = (value: unknown): string => {
-      values.push(value);
-      return `$${values.length}`;
-    };
+    const { values, param } = queryParameters();
     const where: string[] = [];
     if (filter.status !== undefined) where.push(`i.status = ${param(filter.status)}`);
     if (filter.severity !== undefined) where.push(`i.severity = ${param(filter.severity)}`);

@@ -45,3 +45,9 @@ export function readPosition(text: string, columns: number): unknown[] | undefin
   if (!Array.isArray(parsed) || parsed.length !== columns) return undefined;
   return parsed.every((value) => typeof value === 'string' || typeof value === 'number') ? parsed : undefined;
 }
+
+/** Values of a query being built, and `param(value)` to add one and get its `$n`. */
+export function queryParameters(): { readonly values: unknown[]; readonly param: (value: unknown) => string } {
+  const values: unknown[] = [];
+  return { values, param: (value) => `$${values.push(value)}` };
+}

@@ -1,5 +1,6 @@
 import type { TenantClient } from '@causeloop/platform/db';
-import { keysetAfter, orderBy, type KeysetColumn } from './keyset.js';
+import { defaultRecurrenceParams } from '../predictions/index.js';
+import { keysetAfter, orderBy, queryParameters, type KeysetColumn } from './keyset.js';
 
 export type PatternStatus = 'emerging' | 'active' | 'mitigating' | 'resolved' | 'merged';
 
@@ -20,6 +21,11 @@ export interface PatternRow {
   readonly fingerprints: readonly string[];
   readonly created_at: Date;
   readonly updated_at: Date;
+  /** The recurrence model's state (0021): null until the first issue is observed, an empty state at first_seen. */
+  readonly model_at: Date | null;
+  readonly model_count: number;
+  readonly model_exposure_days: number;
+  readonly model_last_counted_at: Date | null;
 }
 
 export type ListedPattern = PatternRow & { readonly position: string };
@@ -44,6 +50,14 @@ export interface PatternDelta {
   readonly first_seen: string | null;
   readonly last_seen: string | null;
   readonly severity: number | null;
+  /** Times (ISO) of the issues created here: the recurrence state observes them. */
+  readonly events: readonly string[];
+  /**
+   * The batch moved an issue into or out of the pattern, or changed an issue's time (a repeat
+   * of its record): the state is rebuilt from the pattern's issues, as an event cannot be
+   * taken out of a decayed count.
+   */
+  readonly rebuild: boolean;
   /** A newer template for the pattern, shown instead of its template when that is one of `replaced`. */
   readonly template: string | null;
   /** Templates the miner replaced with `template` (generalised, or folded into it). */
@@ -82,11 +96,12 @@ export interface PatternStore {
   /**
    * Applies an ingest batch's deltas in one statement: counts, first and last seen, the most
    * severe severity, and the status rules (emerging → active at 3 issues over 2 UTC days; a
-   * new issue reopens mitigating and resolved), then recurrence and risk. Returns the
+   * new issue reopens mitigating and resolved), then recurrence and risk, and the recurrence
+   * model's state (the batch's events observed in O(1) each, or rebuilt). Returns the
    * patterns whose status changed, for the loop (loop/pattern-transitions.ts).
    */
   applyIngest(client: TenantClient, deltas: readonly PatternDelta[]): Promise<PatternTransition[]>;
-  /** Recounts the patterns from their issues (after a merge, split, link or unlink), with the same status rules. */
+  /** Recounts the patterns from their issues (after a merge, split, link or unlink), with the same status rules, and rebuilds their recurrence state. */
   recount(client: TenantClient, options: { ids: readonly string[] }): Promise<void>;
   /** Closes the patterns into `into`; patterns merged into them earlier now name `into` too. */
   markMerged(client: TenantClient, options: { ids: readonly string[]; into: string }): Promise<void>;
@@ -97,6 +112,7 @@ export interface PatternStore {
 
 const patternColumns = `p.id, p.template, p.service, p.component, p.status, p.merged_into, p.issue_count, p.severity,
   p.first_seen, p.last_seen, p.recurrence, p.risk_score, p.created_at, p.updated_at,
+  p.model_at, p.model_count, p.model_exposure_days, p.model_last_counted_at,
   array(select r.fingerprint from pattern_routes r where r.pattern_id = p.id order by r.fingerprint) as fingerprints`;
 
 /** The pattern's issues of the last 14 days, counted up to 28 (enough for every rule that reads it). */
@@ -107,6 +123,25 @@ const recentIssues = (pattern: string) =>
 /** emerging → active once it has 3 issues on 2 different UTC days (first and last seen fall on different days). */
 const becameActive = (count: string, first: string, last: string) =>
   `(${count} >= 3 and (${first} at time zone 'UTC')::date <> (${last} at time zone 'UTC')::date)`;
+
+/**
+ * Sets the recurrence state to what observing `events` (timestamptz[]) does to it, starting
+ * from the stored state, or from an empty state at `since` when `fresh` is true (0021's
+ * insights_recurrence_observe, the SQL twin of recurrence-model.ts). The model's parameters
+ * are the statement's $2 and $3 (recurrenceParams).
+ */
+const setRecurrenceState = (options: { fresh: string; since: string; events: string }) =>
+  `(model_at, model_count, model_exposure_days, model_last_counted_at) = (
+     select s.at, s.count, s.exposure_days, s.last_counted_at
+       from insights_recurrence_observe(case when ${options.fresh} then null else p.model_at end,
+                                        case when ${options.fresh} then 0 else p.model_count end,
+                                        case when ${options.fresh} then null else p.model_last_counted_at end,
+                                        ${options.since}, ${options.events}, $2, $3) s)`;
+
+const recurrenceParams = [defaultRecurrenceParams.halfLifeDays, defaultRecurrenceParams.episodeMinutes];
+
+/** The pattern's issue times: what a rebuilt state observes. */
+const issueTimes = (pattern: string) => `array(select i.occurred_at from issues i where i.pattern_id = ${pattern})`;
 
 function sortColumns(sort: PatternSortColumn): KeysetColumn[] {
   return [
@@ -144,11 +179,7 @@ export class PgPatternStore implements PatternStore {
     options: { filter: PatternFilter; sort: PatternSortColumn; after: readonly unknown[] | undefined; limit: number },
   ): Promise<ListedPattern[]> {
     const { filter } = options;
-    const values: unknown[] = [];
-    const param = (value: unknown): string => {
-      values.push(value);
-      return `$${values.length}`;
-    };
+    const { values, param } = queryParameters();
     const where = [filter.status === undefined ? `p.status <> 'merged'` : `p.status = ${param(filter.status)}`];
     if (filter.service !== undefined) where.push(`p.service = ${param(filter.service)}`);
     if (filter.recurrence !== undefined) where.push(`p.recurrence = ${param(filter.recurrence)}`);
@@ -183,14 +214,20 @@ export class PgPatternStore implements PatternStore {
            else p.status end,
          recurrence = insights_recurrence(${first}, d.recent, now()),
          risk_score = insights_risk_score(d.recent, ${last}, least(p.severity, d.severity), now()),
+         ${setRecurrenceState({
+           fresh: 'd.rebuild',
+           since: first,
+           events: `case when d.rebuild then ${issueTimes('p.id')}
+                         else array(select jsonb_array_elements_text(d.events)::timestamptz) end`,
+         })},
          updated_at = now()
        from (select r.*, ${recentIssues('r.id')} as recent
                from jsonb_to_recordset($1::jsonb) as r(id uuid, added int, created int, first_seen timestamptz,
                                                       last_seen timestamptz, severity smallint, template text,
-                                                      replaced jsonb)) d
+                                                      replaced jsonb, events jsonb, rebuild boolean)) d
       where p.id = d.id
       returning p.id, old.status as "from", new.status as "to"`,
-      [JSON.stringify(deltas)],
+      [JSON.stringify(deltas), ...recurrenceParams],
     );
     return result.rows.filter((row) => row.from !== row.to);
   }
@@ -210,13 +247,14 @@ export class PgPatternStore implements PatternStore {
            else p.status end,
          recurrence = insights_recurrence(${first}, s.recent, now()),
          risk_score = insights_risk_score(s.recent, ${last}, coalesce(s.severity, p.severity), now()),
+         ${setRecurrenceState({ fresh: 'true', since: first, events: issueTimes('p.id') })},
          updated_at = now()
        from (select x.id, count(i.id)::int as issue_count, min(i.occurred_at) as first_seen,
                     max(i.occurred_at) as last_seen, min(i.severity) as severity, ${recentIssues('x.id')} as recent
                from unnest($1::uuid[]) as x(id) left join issues i on i.pattern_id = x.id
               group by x.id) s
       where p.id = s.id and p.status <> 'merged'`,
-      [options.ids],
+      [options.ids, ...recurrenceParams],
     );
   }
 

@@ -1,5 +1,6 @@
 import type { TenantClient } from '@causeloop/platform/db';
-import type { RecurrencePrediction } from '../predictions/index.js';
+import type { RecurrencePrediction, RecurrenceState } from '../predictions/index.js';
+import type { PatternRow } from './pattern-store.js';
 
 export type PredictionKind = 'forecast' | 'proof_window';
 
@@ -51,12 +52,22 @@ export async function appendPredictions(
   return inserted.rows;
 }
 
-/** The times (epoch ms, ascending) of the pattern's issues up to `at`: what the recurrence state is made from. */
-export async function patternEventTimes(client: TenantClient, options: { patternId: string; at: Date }): Promise<number[]> {
-  const result = await client.query<{ events: number[] }>(
-    `select coalesce(array_agg((extract(epoch from i.occurred_at) * 1000)::float8 order by i.occurred_at), '{}'::float8[]) as events
-       from issues i where i.pattern_id = $1 and i.occurred_at <= $2`,
-    [options.patternId, options.at],
-  );
-  return (result.rows[0]?.events ?? []).map(Number);
+/** A pattern's recurrence state as stored (0021): the columns of PatternRow it is made from. */
+export type StoredRecurrenceState = Pick<PatternRow, 'first_seen' | 'model_at' | 'model_count' | 'model_exposure_days' | 'model_last_counted_at'>;
+
+/**
+ * The state a prediction issued at `issuedAt` starts from. A state not started yet is empty at
+ * first_seen. A state ahead of issuedAt (a record stamped up to a day in the future, which
+ * ingest accepts) is taken as current at issuedAt, its latest events counted as if they had
+ * just happened: a weight and an exposure off by at most a day's decay (2 % at a 30-day
+ * half-life), and the forecast can still be issued and recomputed from its features.
+ */
+export function storedRecurrenceState(pattern: StoredRecurrenceState, issuedAt: number): RecurrenceState {
+  const at = (pattern.model_at ?? pattern.first_seen).getTime();
+  return {
+    at: Math.min(at, issuedAt),
+    count: pattern.model_count,
+    exposureDays: pattern.model_exposure_days,
+    lastCountedAt: pattern.model_last_counted_at?.getTime() ?? null,
+  };
 }

@@ -1,5 +1,5 @@
 import type { TenantClient } from '@causeloop/platform/db';
-import { keysetAfter, orderBy, type KeysetColumn } from './keyset.js';
+import { keysetAfter, orderBy, queryParameters, type KeysetColumn } from './keyset.js';
 
 export type RecommendationStatus = 'pending' | 'in_progress' | 'implemented' | 'dismissed';
 export type RecommendationOutcome = 'held' | 'not_held';
@@ -101,11 +101,7 @@ export class PgRecommendationStore implements RecommendationStore {
     options: { filter: RecommendationFilter; sort: RecommendationSortColumn; after: readonly unknown[] | undefined; limit: number },
   ): Promise<ListedRecommendation[]> {
     const { filter } = options;
-    const values: unknown[] = [];
-    const param = (value: unknown): string => {
-      values.push(value);
-      return `$${values.length}`;
-    };
+    const { values, param } = queryParameters();
     const where: string[] = [];
     if (filter.status !== undefined) where.push(`r.status = ${param(filter.status)}`);
     if (filter.patternId !== undefined) where.push(`r.pattern_id = ${param(filter.patternId)}`);

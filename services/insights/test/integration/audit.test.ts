@@ -53,6 +53,8 @@ beforeAll(async () => {
   await stack.call(tenant.owner, 'PATCH', `/v1/patterns/${orders!.pattern_id}`, { status: 'active' }); // pattern.updated
   await post(`/v1/patterns/${orders!.pattern_id}/merge`, { source_pattern_ids: [billing!.pattern_id] }); // pattern.merged
   await post(`/v1/patterns/${orders!.pattern_id}/split`, { fingerprint: billing!.grouping.fingerprint }); // pattern.split
+  const proposed = await post<{ data: { id: string }[] }>(`/v1/patterns/${orders!.pattern_id}/recommendations`, {}); // recommendation.proposed
+  await stack.call(tenant.owner, 'PATCH', `/v1/recommendations/${proposed.data[0]!.id}`, { status: 'in_progress' }); // recommendation.updated
   // A cluster client, straight to insights with a service-account token and its own trace.
   const token = await stack.serviceAccountToken(tenant, 'ROLE_OWNER');
   await stack.clients().ingest.ingestEvent(
@@ -60,7 +62,7 @@ beforeAll(async () => {
     { metadata: { ...bearer(token), traceparent: traceparent(directTrace) } },
   );
   rows = await stack.asAdmin<AuditRow>(
-    `select action, actor_kind, trace_id, target_type from audit_log where workspace_id = $1 and action_category in ('issue', 'pattern')
+    `select action, actor_kind, trace_id, target_type from audit_log where workspace_id = $1 and action_category in ('issue', 'pattern', 'recommendation')
       order by created_at, id`,
     [tenant.workspaceId],
   );

@@ -6,6 +6,7 @@ import { createLogger } from '@causeloop/platform/log';
 import { createTestDatabase, seedWorkspace, type TestDatabase } from '@causeloop/platform/testing';
 import { runPredictor } from '../../src/jobs/predictor.js';
 import { scorePredictions } from '../../src/predictions/index.js';
+import { PgPatternStore } from '../../src/stores/pattern-store.js';
 import { startInsightsStack, type InsightsStack, type Tenant } from '../support/insights-stack.js';
 
 // The prediction ledger (issue 19, docs/predictions.md): append-only but for one outcome
@@ -27,6 +28,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
+const patternStore = new PgPatternStore();
+
 async function seedPattern(workspaceId: string, options: { status?: string; issueTimes: readonly number[]; severity?: number }): Promise<string> {
   const id = uuidv7();
   const times = [...options.issueTimes].sort((a, b) => a - b);
@@ -41,6 +44,7 @@ async function seedPattern(workspaceId: string, options: { status?: string; issu
   return id;
 }
 
+/** Issues written straight to the table, then the pattern's figures and recurrence state rebuilt from them (as a merge does). */
 async function addIssues(client: TenantClient, workspaceId: string, patternId: string, times: readonly number[]) {
   for (const at of times) {
     await client.query(
@@ -49,6 +53,7 @@ async function addIssues(client: TenantClient, workspaceId: string, patternId: s
       [workspaceId, uuidv7(), uuidv7(), patternId, new Date(at)],
     );
   }
+  await patternStore.recount(client, { ids: [patternId] });
 }
 
 interface LedgerRow {
@@ -256,6 +261,44 @@ describe('the API, through the gateway', () => {
     expect(accuracy.brier_skill_score).toBeCloseTo(expected.brierSkillScore!, 12);
     expect(accuracy.expected_calibration_error).toBeCloseTo(expected.expectedCalibrationError, 12);
     expect(accuracy.reliability.map((bin) => bin.count)).toEqual(expected.reliability.map((bin) => bin.count));
+  });
+
+  it('answers accuracy equal, to 1e-9, to a recomputation in SQL from the ledger rows', async () => {
+    type Bin = { count: number; mean_forecast?: number; observed_frequency?: number };
+    const accuracy = await stack.call<{ scored: number; hits: number; brier_score: number; climatology: number; brier_skill_score: number; expected_calibration_error: number; reliability: Bin[] }>(
+      a.owner,
+      'GET',
+      '/v1/predictions/accuracy',
+    );
+    // Independent of scoring.ts: the formulas of docs/predictions.md over the raw rows.
+    const [overall] = await stack.asAdmin<{ n: number; hits: number; bs: number; climatology: number }>(
+      `select count(*)::int as n, count(*) filter (where outcome = 'hit')::int as hits,
+              avg((probability - (outcome = 'hit')::int) ^ 2) as bs, avg((outcome = 'hit')::int) as climatology
+         from predictions where workspace_id = $1 and outcome in ('hit', 'miss')`,
+      [a.workspaceId],
+    );
+    const bins = await stack.asAdmin<{ bin: number; n: number; mean: number; observed: number }>(
+      `select least(floor(probability * 10), 9)::int as bin, count(*)::int as n, avg(probability) as mean,
+              avg((outcome = 'hit')::int) as observed
+         from predictions where workspace_id = $1 and outcome in ('hit', 'miss') group by 1 order by 1`,
+      [a.workspaceId],
+    );
+    const { n, hits, bs, climatology } = overall!;
+    const ece = bins.reduce((sum, bin) => sum + (bin.n / n) * Math.abs(bin.observed - bin.mean), 0);
+    const close = (actual: number, expected: number, what: string) =>
+      expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-9);
+    expect(accuracy).toMatchObject({ scored: n, hits });
+    close(accuracy.brier_score, bs, 'Brier score');
+    close(accuracy.climatology, climatology, 'climatology');
+    close(accuracy.brier_skill_score, 1 - bs / (climatology * (1 - climatology)), 'Brier skill score');
+    close(accuracy.expected_calibration_error, ece, 'ECE');
+    for (const bin of bins) {
+      const answered = accuracy.reliability[bin.bin]!;
+      expect(answered.count).toBe(bin.n);
+      close(answered.mean_forecast!, bin.mean, `bin ${bin.bin} mean`);
+      close(answered.observed_frequency!, bin.observed, `bin ${bin.bin} observed`);
+    }
+    expect(accuracy.reliability.reduce((sum, bin) => sum + bin.count, 0)).toBe(n);
   });
 
   it('lists, filters and pages the ledger, and sums up the open predictions', async () => {
