@@ -34,8 +34,13 @@ import { appendPredictions, storedRecurrenceState, type LedgerEntry, type Stored
 
 export const predictionWindowDays = [7, 14, 30] as const;
 
-/** A forecast at least this likely writes a `prediction.raised` event. */
+/**
+ * A 7-day forecast at least this likely writes a `prediction.raised` event: a pattern more
+ * likely than not to be back within a week. One event per pattern and week-long window, not
+ * one per window length, which would say the same thing three times.
+ */
 export const raisedProbability = 0.5;
+const raisedWindowDays = 7;
 const outbox = new PgOutboxStore();
 
 const msPerHour = 3_600_000;
@@ -177,7 +182,7 @@ async function issueDuePredictions(client: TenantClient, now: Date): Promise<num
   await outbox.append(
     client,
     inserted
-      .filter((row) => row.probability >= raisedProbability)
+      .filter((row) => row.window_days === raisedWindowDays && row.probability >= raisedProbability)
       .map((row) => ({
         type: 'prediction.raised' as const,
         dedupeKey: `prediction.raised:${row.id}`,

@@ -127,7 +127,7 @@ describe('the loop', () => {
     await predict(started);
     const raised = (await outbox()).filter((event) => event.event_type === 'prediction.raised' && event.payload['pattern_id'] === held);
     expect(raised.length).toBeGreaterThan(0);
-    expect(raised.every((event) => (event.payload['probability'] as number) >= 0.5)).toBe(true);
+    expect(raised.every((event) => (event.payload['probability'] as number) >= 0.5 && event.payload['window_days'] === 7)).toBe(true);
   });
 
   it('starts the proof window when a fix is implemented, with a proof-window prediction in the ledger', async () => {
@@ -202,7 +202,7 @@ describe('the loop', () => {
     expect(count('recommendation.not_held')).toBe(1);
     expect(count('loop.reopened')).toBe(1);
     const raised = await withTenant(pool, tenant.workspaceId, async (client) =>
-      (await client.query<{ n: number }>(`select count(*)::int as n from predictions where kind = 'forecast' and probability >= 0.5`)).rows[0]!.n,
+      (await client.query<{ n: number }>(`select count(*)::int as n from predictions where kind = 'forecast' and window_days = 7 and probability >= 0.5`)).rows[0]!.n,
     );
     expect(count('prediction.raised')).toBe(raised);
   });
