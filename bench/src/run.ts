@@ -7,6 +7,7 @@ import { benchEnvelope } from './envelope-bench.js';
 import { benchGateway } from './gateway-bench.js';
 import { benchGrpc } from './grpc-bench.js';
 import { benchIngest, benchInsights } from './insights-bench.js';
+import { benchListIssues } from './insights-list-bench.js';
 import { benchJobQueue } from './job-queue-bench.js';
 import { benchPredictions } from './predictions-bench.js';
 import { benchTenant } from './tenant-bench.js';
@@ -21,6 +22,8 @@ const sections: Record<string, () => Promise<void>> = {
   insights: benchInsights,
   // Ingest alone: the part of `insights` that needs no million-row database.
   'insights-ingest': benchIngest,
+  // Listing issues at 1,000,000 issues: seeds its database once (about 3 GB, a few minutes).
+  'insights-list': benchListIssues,
   // The job queue alone (also run by `insights`).
   'insights-queue': benchJobQueue,
   // A predictor run over 10,000 patterns alone (also run by `insights`).
