@@ -36,7 +36,7 @@ await runService('api-gateway', async () => {
     ...(config.tls === undefined ? {} : { tls: readTlsFiles(config.tls) }),
     idempotency: { pool },
     rateLimit: {
-      limiter: createRateLimiter(config, runtime),
+      limiter: await createRateLimiter(config, runtime),
       clientPolicy: { name: 'default', limit: config.rateLimitPerClient, windowSeconds: 60 },
       principalPolicy: { name: 'principal', limit: config.rateLimitPerPrincipal, windowSeconds: 60 },
       resolveClientAddress: createClientAddressResolver({ trustedProxies: config.trustedProxies }),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { isCauseloopError } from '../errors/causeloop-error.js';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
@@ -79,7 +79,8 @@ export function createCachedAuthenticator(options: CachedAuthenticatorOptions): 
 
   return {
     async authenticate(token) {
-      const key = createHash('sha256').update(token).digest('hex');
+      // One-shot `hash`: no Hash object per request, as `createHash` would make.
+      const key = hash('sha256', token, 'hex');
       const cached = entries.get(key);
       if (cached !== undefined) {
         if (cached.expiresAt > now()) {

@@ -6,7 +6,7 @@ import { createSchemaCompiler, type JsonValidator, type SchemaCompiler } from '.
 
 /** Checks decoded request messages against their FieldRules. */
 export interface RequestValidator {
-  /** Derives and compiles the message's schema now, so a rule that does not fit its field fails start-up. */
+  /** Derives the message's schema now, so a rule that does not fit its field fails start-up; ajv compiles it on first use. */
   prepare(schema: DescMessage): void;
   /** Every violated rule of the message; empty when it is valid. */
   violations(schema: DescMessage, message: Message): FieldViolation[];

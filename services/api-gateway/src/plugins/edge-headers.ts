@@ -28,7 +28,9 @@ export function applyEdgeHeaders(reply: FastifyReply, requestId: string): void {
 
 export function registerEdgeHeaders(app: FastifyInstance): void {
   // onRequest runs before body parsing, so even a 413 or malformed-JSON answer has them.
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: an async one would cost every request a promise for synchronous work.
+  app.addHook('onRequest', (request, reply, done) => {
     applyEdgeHeaders(reply, request.id);
+    done();
   });
 }

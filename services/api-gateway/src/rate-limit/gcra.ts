@@ -54,9 +54,14 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
   const maxKeys = options.maxKeys ?? defaultMaxKeys;
   if (!Number.isSafeInteger(maxKeys) || maxKeys < 1) throw new RangeError('maxKeys must be a positive integer');
   const tatsByPolicy = new Map<string, Map<string, number>>();
+  // Each policy object is checked the first time it is used, not on every request.
+  const checked = new WeakSet<RateLimitPolicy>();
 
   function take(key: string, policy: RateLimitPolicy): RateLimitDecision {
-    assertValidPolicy(policy);
+    if (!checked.has(policy)) {
+      assertValidPolicy(policy);
+      checked.add(policy);
+    }
     const now = clock();
     let tats = tatsByPolicy.get(policy.name);
     if (tats === undefined) {

@@ -15,13 +15,9 @@ export {
   rateLimitPolicyHeader,
   retryAfterHeader,
 } from './rate-limit-headers.js';
-export {
-  createRedisRateLimiter,
-  redisKey,
-  type RedisFailureMode,
-  type RedisRateLimiter,
-  type RedisRateLimiterOptions,
-} from './redis-rate-limiter.js';
+// Types only: the Redis limiter (and ioredis, about 20 MB once loaded) is imported from
+// './redis-rate-limiter.js' by what uses it, so a gateway without REDIS_URL never loads it.
+export type { RedisFailureMode, RedisRateLimiter, RedisRateLimiterOptions } from './redis-rate-limiter.js';
 export {
   limitPrincipal,
   registerRateLimit,

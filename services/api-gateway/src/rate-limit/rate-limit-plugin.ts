@@ -50,6 +50,8 @@ interface RateLimitState {
   readonly resolveClientAddress: ClientAddressResolver;
   readonly rateLimited: Counter<'policy'>;
   readonly sendProblem: NonNullable<RateLimitOptions['sendProblem']>;
+  /** Each policy's `RateLimit-Policy` member, formatted once: it never changes. */
+  readonly policyMembers: ReadonlyMap<RateLimitPolicy, string>;
 }
 
 // Weakly keyed by request, so `limitPrincipal` finds the options of the app that saw the
@@ -64,8 +66,7 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitOption
   const state = resolveState(options);
   app.addHook('onRequest', async (request, reply) => {
     stateByRequest.set(request, state);
-    const url = request.routeOptions.url;
-    const policy = (url === undefined ? undefined : state.routePolicies.get(url)) ?? state.clientPolicy;
+    const policy = routePolicy(state, request) ?? state.clientPolicy;
     const address = state.resolveClientAddress(
       request.socket.remoteAddress ?? '',
       headerValue(request.headers['x-forwarded-for']),
@@ -96,7 +97,8 @@ async function enforce(
   key: string,
 ): Promise<boolean> {
   const decision = await state.limiter.take(key, policy);
-  reply.header(rateLimitPolicyHeader, appendListMember(reply.getHeader(rateLimitPolicyHeader), formatRateLimitPolicy(policy)));
+  const member = state.policyMembers.get(policy) ?? formatRateLimitPolicy(policy);
+  reply.header(rateLimitPolicyHeader, appendListMember(reply.getHeader(rateLimitPolicyHeader), member));
   reply.header(rateLimitHeader, appendListMember(reply.getHeader(rateLimitHeader), formatRateLimit(policy, decision)));
   if (decision.allowed) return true;
 
@@ -138,7 +140,19 @@ function resolveState(options: RateLimitOptions): RateLimitState {
     resolveClientAddress: options.resolveClientAddress ?? createClientAddressResolver({ trustedProxies: [] }),
     rateLimited: metric(options.registry, metricCatalogue.gateway.rateLimited),
     sendProblem: options.sendProblem ?? sendProblemJson,
+    policyMembers: new Map(all.map((policy) => [policy, formatRateLimitPolicy(policy)])),
   };
+}
+
+/**
+ * The policy of the request's route, if one has its own. Without route policies (the
+ * gateway's configuration) the route is not looked up: fastify builds a new
+ * `routeOptions` object on every read.
+ */
+function routePolicy(state: RateLimitState, request: FastifyRequest): RateLimitPolicy | undefined {
+  if (state.routePolicies.size === 0) return undefined;
+  const url = request.routeOptions.url;
+  return url === undefined ? undefined : state.routePolicies.get(url);
 }
 
 function sendProblemJson(_request: FastifyRequest, reply: FastifyReply, problem: RateLimitProblem): void {

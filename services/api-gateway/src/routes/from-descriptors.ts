@@ -35,7 +35,8 @@ export interface DescriptorRoutesOptions {
  * 1. `onRequest`: authenticate (401) and apply the per-principal rate limit (429), before
  *    the body is even parsed. Public routes skip this.
  * 2. validation: path, query string and body against the schemas derived from the
- *    request message's FieldRules, compiled once per route (400 with every violated field).
+ *    request message's FieldRules, compiled on the route's first request (400 with every
+ *    violated field).
  * 3. `preHandler`: authorize, i.e. the route's scope (403).
  * 4. handler: map JSON to protobuf, claim an Idempotency-Key when one is sent, call the
  *    backend over gRPC with a deadline (so a 503 only ever answers a valid, authorized

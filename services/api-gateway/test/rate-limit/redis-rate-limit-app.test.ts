@@ -19,7 +19,7 @@ import {
   createRedisRateLimiter,
   type RedisFailureMode,
   type RedisRateLimiter,
-} from '../../src/rate-limit/index.js';
+} from '../../src/rate-limit/redis-rate-limiter.js';
 
 // Gateways as replicas: each its own app, limiter and Redis connection, one Redis between them.
 const skip = skipWithoutRedisServer('services/api-gateway/test/rate-limit/redis-rate-limit-app.test.ts');

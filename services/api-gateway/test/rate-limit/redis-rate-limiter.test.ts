@@ -4,14 +4,13 @@ import { createLogger } from '@causeloop/platform/log';
 import { findFreePort, skipWithoutRedisServer, startRedisServer, type RedisServer } from '@causeloop/platform/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryRateLimiter, type RateLimitPolicy } from '../../src/rate-limit/index.js';
 import {
-  createMemoryRateLimiter,
   createRedisRateLimiter,
   redisKey,
-  type RateLimitPolicy,
   type RedisRateLimiter,
   type RedisRateLimiterOptions,
-} from '../../src/rate-limit/index.js';
+} from '../../src/rate-limit/redis-rate-limiter.js';
 
 const skip = skipWithoutRedisServer('services/api-gateway/test/rate-limit/redis-rate-limiter.test.ts');
 

@@ -1,21 +1,23 @@
-import { createAnthropicProvider } from './anthropic-provider.js';
 import { createKeyedSemaphore } from './keyed-semaphore.js';
 import type { LlmSettings } from './llm-config.js';
 import type { LlmProvider } from './llm-provider.js';
+import { createLazySdkProvider } from './lazy-sdk-provider.js';
 import { createOfflineProvider } from './offline-provider.js';
-import { createOpenAiProvider } from './openai-provider.js';
 import { createStructuredGenerator, type LlmMetricsSink, type StructuredGenerator } from './structured-generator.js';
 import { createOutputValidator } from './validate-output.js';
 
-/** The provider the settings name, its SDK client built with explicit timeout and retries. */
+/**
+ * The provider the settings name, its SDK client built with explicit timeout and retries
+ * (on the first attempt: a remote provider's SDK loads only when it is used).
+ */
 export function createLlmProvider(settings: LlmSettings): LlmProvider {
   switch (settings.provider) {
     case 'offline':
       return createOfflineProvider();
     case 'openai':
-      return createOpenAiProvider(settings);
+      return createLazySdkProvider('openai', settings, async () => (await import('./openai-provider.js')).createOpenAiProvider);
     case 'anthropic':
-      return createAnthropicProvider(settings);
+      return createLazySdkProvider('anthropic', settings, async () => (await import('./anthropic-provider.js')).createAnthropicProvider);
   }
 }
 

@@ -12,7 +12,7 @@ export interface OutputValidator {
 
 export function createOutputValidator(): OutputValidator {
   const compiler = createSchemaCompiler();
-  // Compiled at start-up, so a schema ajv refuses fails there rather than on a request.
+  // Compiled on first use, as every schema is (the offline provider's tests check both).
   const validators = new Map<OutputSchemaName, JsonValidator>([
     ['analysis', compiler.compile(analysisSchema.jsonSchema)],
     ['recommendations', compiler.compile(recommendationsSchema.jsonSchema)],
