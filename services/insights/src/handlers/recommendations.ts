@@ -102,12 +102,11 @@ export function updateRecommendation(
 export function proposePatternRecommendations(deps: RecommendDeps): ScopedHandler<typeof RecommendationService, 'proposeRecommendations'> {
   return async (request, context) => {
     const mutation = { method: RecommendationService.method.proposeRecommendations, request };
-    const rows = await recommendForPattern(
+    return recommendForPattern(
       deps,
       { workspaceId: context.principal.workspaceId, patternId: request.patternId, tier: 'balanced', actor: auditActor(context) },
       (write) => withIdempotentMutation(deps.pool, context, mutation, async (client) => ({ data: (await write(client)).map((row) => recommendationView(row)) })),
     );
-    return rows;
   };
 }
 

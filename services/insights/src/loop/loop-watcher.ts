@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
-import { uuidv7 } from 'uuidv7';
 import { withTenant, type TenantClient } from '@causeloop/platform/db';
 import type { Logger } from '@causeloop/platform/log';
 import type { LoopStore } from '../stores/loop-store.js';
 import type { OutboxStore } from '../stores/outbox-store.js';
 import type { PatternStore } from '../stores/pattern-store.js';
 import type { RecommendationStore } from '../stores/recommendation-store.js';
+import { closeProvingLoop } from './close-proving-loop.js';
 
 export interface LoopWatcherOptions {
   readonly pool: Pool;
@@ -65,16 +65,8 @@ async function closeDueLoops(
   let notHeld = 0;
   for (const loop of await options.loops.dueForUpdate(client, { at })) {
     const outcome = loop.recurrences === 0 ? 'held' : 'not_held';
-    await options.loops.close(client, { id: loop.id, status: outcome, at });
-    await options.recommendations.setOutcome(client, { id: loop.recommendation_id!, outcome });
     await options.patterns.setStatus(client, { id: loop.pattern_id, status: outcome === 'held' ? 'resolved' : 'active' });
-    if (outcome === 'not_held') await options.loops.open(client, { id: uuidv7(), patternId: loop.pattern_id, openedBy: 'regressed', at });
-    const payload = { pattern_id: loop.pattern_id, recommendation_id: loop.recommendation_id, loop_id: loop.id };
-    await options.outbox.append(client, [
-      outcome === 'held'
-        ? { type: 'recommendation.held', dedupeKey: `recommendation.held:${loop.recommendation_id!}`, payload }
-        : { type: 'recommendation.not_held', dedupeKey: `recommendation.not_held:${loop.recommendation_id!}`, payload },
-    ]);
+    await options.outbox.append(client, [await closeProvingLoop(options, client, { loop, outcome, at })]);
     options.metrics?.loopClosed(outcome);
     if (outcome === 'held') held += 1;
     else notHeld += 1;

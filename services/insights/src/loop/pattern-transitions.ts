@@ -5,6 +5,7 @@ import type { LoopStore } from '../stores/loop-store.js';
 import type { OutboxEvent, OutboxStore } from '../stores/outbox-store.js';
 import type { PatternTransition } from '../stores/pattern-store.js';
 import type { RecommendationStore } from '../stores/recommendation-store.js';
+import { closeProvingLoop } from './close-proving-loop.js';
 import { patternAnalysisJob } from './pattern-analysis-job.js';
 
 export interface TransitionDeps {
@@ -43,14 +44,7 @@ export async function applyPatternTransitions(
       await enqueueJob(client, { workspaceId, kind: patternAnalysisJob, payload: { pattern_id: patternId } });
       queuedJobs += 1;
     } else if (from === 'mitigating' && current?.status === 'proving') {
-      await deps.loops.close(client, { id: current.id, status: 'not_held', at });
-      await deps.recommendations.setOutcome(client, { id: current.recommendation_id!, outcome: 'not_held' });
-      const next = await deps.loops.open(client, { id: uuidv7(), patternId, openedBy: 'regressed', at });
-      events.push({
-        type: 'recommendation.not_held',
-        dedupeKey: `recommendation.not_held:${current.recommendation_id!}`,
-        payload: { pattern_id: patternId, recommendation_id: current.recommendation_id, loop_id: current.id, next_loop_id: next?.id ?? null },
-      });
+      events.push(await closeProvingLoop(deps, client, { loop: current, outcome: 'not_held', at }));
     } else if (from === 'resolved' && current === undefined) {
       const next = (await deps.loops.open(client, { id: uuidv7(), patternId, openedBy: 'reopened', at }))!;
       events.push({ type: 'loop.reopened', dedupeKey: `loop.reopened:${next.id}`, payload: { pattern_id: patternId, loop_id: next.id, number: next.number } });

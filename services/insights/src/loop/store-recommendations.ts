@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { appendAuditEntry, type AuditActor } from '@causeloop/platform/audit';
 import { CauseloopError, notFound } from '@causeloop/platform/errors';
-import type { TenantClient } from '@causeloop/platform/db';
+import { withTenant, type TenantClient } from '@causeloop/platform/db';
 import { proposeRecommendations } from '../analysis/propose-recommendations.js';
 import type { AnalysisDeps } from '../analysis/analyze-subject.js';
 import type { InsightsDeps } from '../deps.js';
@@ -24,11 +24,16 @@ export async function recommendForPattern<R>(
   call: { readonly workspaceId: string; readonly patternId: string; readonly tier: LlmTier; readonly actor: AuditActor; readonly signal?: AbortSignal },
   commit: (write: (client: TenantClient) => Promise<RecommendationRow[]>) => Promise<R>,
 ): Promise<R> {
-  const proposed = await proposeRecommendations(deps, call.workspaceId, { kind: 'pattern', id: call.patternId }, call.tier, call.signal);
+  // The provider is asked only for a pattern with none: its answer would be thrown away.
+  const has = await withTenant(deps.pool, call.workspaceId, (client) => deps.recommendations.countForPattern(client, { patternId: call.patternId }));
+  const proposed =
+    has > 0 ? undefined : await proposeRecommendations(deps, call.workspaceId, { kind: 'pattern', id: call.patternId }, call.tier, call.signal);
   return commit(async (client) => {
     // Read again under the transaction: another caller may have stored some meanwhile.
     const existing = await deps.recommendations.list(client, { filter: { patternId: call.patternId }, sort: 'rank_score', after: undefined, limit: 50 });
     if (existing.length > 0) return existing;
+    // Recommendations are never deleted, so `has` cannot have been followed by none.
+    if (proposed === undefined) throw new Error(`pattern ${call.patternId} had recommendations and now has none`);
     if (proposed.status !== 'ok') {
       throw new CauseloopError('unavailable', `the ${proposed.provider} provider gave no usable recommendations (${proposed.status}); try again`);
     }
