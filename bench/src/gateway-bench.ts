@@ -11,6 +11,7 @@ import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import { generateAssertionKeyPair, principalAssertionHeader } from '@causeloop/platform/identity';
 import { startServiceProcess, type ServiceProcess } from '@causeloop/platform/service-process';
 import { withBenchDatabase } from './bench-database.js';
+import { runFor } from './measure.js';
 import { cpuSeconds, residentBytes } from './process-stats.js';
 
 const concurrency = 32;
@@ -116,7 +117,7 @@ export async function benchGateway(): Promise<void> {
         await warm([direct.tenant, direct.scopes], 5_000),
       ];
       const loadedMs = Math.min(...warmed.slice(1, 3));
-      if (loadedMs < footprintLoadMs) await runFor(footprintLoadMs - loadedMs, offPaths.tenant.run);
+      if (loadedMs < footprintLoadMs) await runFor(footprintLoadMs - loadedMs, concurrency, offPaths.tenant.run);
       await sleep(2_000);
       const idleAfterLoad = new Map(
         await Promise.all([off.gateway, off.auth].map(async (service) => [service, await residentBytes(pid(service.child))] as const)),
@@ -272,7 +273,7 @@ interface Window {
 
 async function measureWindow(p: Path): Promise<Window> {
   const before = await Promise.all([p.main, ...p.others].map(cpuSeconds));
-  const { latencies, elapsedSeconds } = await runFor(windowMs, p.run);
+  const { latencies, elapsedSeconds } = await runFor(windowMs, concurrency, p.run);
   const after = await Promise.all([p.main, ...p.others].map(cpuSeconds));
   const used = after.map((value, index) => ((value - before[index]!) * 1000) / latencies.length);
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -301,7 +302,7 @@ async function warm(paths: readonly Path[], minMs = minWarmupMs): Promise<number
   while (ranMs < maxWarmupMs && (ranMs < minMs || !settled())) {
     for (const p of paths) {
       const before = await cpuSeconds(p.main);
-      const { latencies } = await runFor(warmupSliceMs, p.run);
+      const { latencies } = await runFor(warmupSliceMs, concurrency, p.run);
       history.get(p)!.push(((await cpuSeconds(p.main)) - before) / latencies.length);
     }
     ranMs += warmupSliceMs;
@@ -344,20 +345,6 @@ function pid(child: ChildProcess): number {
   return child.pid;
 }
 
-async function runFor(ms: number, operation: () => Promise<unknown>): Promise<{ latencies: number[]; elapsedSeconds: number }> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  const deadline = started + ms;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const sent = performance.now();
-      await operation();
-      latencies.push(performance.now() - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, elapsedSeconds: (performance.now() - started) / 1000 };
-}
 
 /** GET over the keep-alive agent; anything but 200 fails the run rather than being counted. */
 function httpGet(agent: http.Agent, url: string, headers: http.OutgoingHttpHeaders): Promise<string> {

@@ -8,7 +8,7 @@ import { createGrpcClient } from '@causeloop/platform/grpc';
 import { withPersistentBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { seedTemplates } from './failure-records.js';
 import { cpuFromMetrics, machineCpu, ownCpu, postgresCpu, seedBenchUser, seedBenchWorkspace, startInsightsBenchStack } from './insights-stack.js';
-import { report, summarize, type Measurement } from './measure.js';
+import { report, runFor, summarize, type Measurement } from './measure.js';
 
 // ListIssues at 1,000,000 issues across 1,000 workspaces (issue 18), on a database seeded
 // once and kept between runs (bench-database.ts), on page 1 and page 1,000 of the largest
@@ -141,7 +141,7 @@ export async function benchListIssues(): Promise<void> {
           ['SELECT … OFFSET 24,975 (not used; contrast)', async () => sql(offsetSelect)],
         ];
         // Every path once before any is measured, so none pays the others' JIT and cache warm-up.
-        for (const [, prepare] of cases) await runFor(settleMs, await prepare());
+        for (const [, prepare] of cases) await runFor(settleMs, concurrency, await prepare());
         const ours = [
           cpuFromMetrics('api-gateway', stack.gateway.opsUrl),
           cpuFromMetrics('insights', stack.insights.opsUrl),
@@ -158,8 +158,8 @@ export async function benchListIssues(): Promise<void> {
         const results: Measurement[] = [];
         for (const [label, prepare] of cases) {
           const operation = await prepare();
-          await runFor(settleMs, operation);
-          const { latencies, elapsedSeconds } = await runFor(durationMs, operation);
+          await runFor(settleMs, concurrency, operation);
+          const { latencies, elapsedSeconds } = await runFor(durationMs, concurrency, operation);
           results.push(summarize(label, latencies, elapsedSeconds));
         }
         const cpuAfter = await readCpu();
@@ -310,21 +310,6 @@ async function seedWorkspace(
   );
 }
 
-/** `concurrency` loops calling `operation` for `ms`; the window ends when the last call returns. */
-async function runFor(ms: number, operation: () => Promise<unknown>): Promise<{ latencies: number[]; elapsedSeconds: number }> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  const deadline = started + ms;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const sent = performance.now();
-      await operation();
-      latencies.push(performance.now() - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, elapsedSeconds: (performance.now() - started) / 1000 };
-}
 
 /** GET over the keep-alive agent; anything but 200 fails the run rather than being counted. */
 function get(agent: http.Agent, url: string, token: string): Promise<string> {

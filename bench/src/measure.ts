@@ -49,3 +49,23 @@ export function report(section: string, baseline: Measurement, candidates: reado
     console.log(row(candidate, `${(candidate.opsPerSecond / baseline.opsPerSecond).toFixed(2)}x baseline`));
   }
 }
+
+/** `concurrency` loops calling `operation` until `ms` passed; the window ends when the last call returns. */
+export async function runFor(
+  ms: number,
+  concurrency: number,
+  operation: () => Promise<unknown>,
+): Promise<{ latencies: number[]; elapsedSeconds: number }> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + ms;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const sent = performance.now();
+      await operation();
+      latencies.push(performance.now() - sent);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { latencies, elapsedSeconds: (performance.now() - started) / 1000 };
+}
