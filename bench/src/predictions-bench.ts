@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { uuidv7 } from 'uuidv7';
 import { createPool, withTenant, type TenantClient } from '@causeloop/platform/db';
-import { stateFromEvents } from '@causeloop/insights/predictions';
+import { defaultRecurrenceParams, stateFromEvents } from '@causeloop/insights/predictions';
 import { predictionWindowDays, predictWorkspace } from '@causeloop/insights/predictor';
 import { withBenchDatabase } from './bench-database.js';
 
@@ -94,7 +94,8 @@ async function seed(pool: ReturnType<typeof createPool>, workspaceId: string, pa
           set (model_at, model_count, model_exposure_days, model_last_counted_at) = (
                 select s.at, s.count, s.exposure_days, s.last_counted_at
                   from insights_recurrence_observe(null, 0, null, p.first_seen,
-                         array(select i.occurred_at from issues i where i.pattern_id = p.id), 30, 60) s)`,
+                         array(select i.occurred_at from issues i where i.pattern_id = p.id), $1, $2) s)`,
+      [defaultRecurrenceParams.halfLifeDays, defaultRecurrenceParams.episodeMinutes],
     );
   });
 }

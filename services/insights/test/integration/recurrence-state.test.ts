@@ -167,8 +167,8 @@ describe('the recurrence state kept on a pattern', () => {
   });
 });
 
-describe('migration 0021', () => {
-  it('backfills the state of existing patterns from their issues', async () => {
+describe('migrations 0021 and 0022', () => {
+  it('backfill the state of existing patterns from their issues, with the default half-life', async () => {
     const before = await createTestDatabase({ migrate: false });
     const directory = await mkdtemp(join(tmpdir(), 'migrations-'));
     try {

@@ -43,3 +43,34 @@ export function forecastHistories(histories: readonly SimulatedHistory[], plan: 
   }
   return rows;
 }
+
+/**
+ * The same walk with the textbook all-history Poisson rate instead of the model: episodes seen
+ * so far over days observed (no prior, no decay), P = 1 − exp(−λw). Before any observed time
+ * the rate is 0.
+ */
+export function forecastAllHistoryRate(histories: readonly SimulatedHistory[], plan: Omit<ForecastPlan, 'params'>): Map<number, ScoredForecast[]> {
+  const rows = new Map(plan.windowsDays.map((days) => [days, [] as ScoredForecast[]]));
+  const episodeDays = 1 / 24;
+  for (const { events } of histories) {
+    let next = 0;
+    let episodes = 0;
+    let lastCounted = -Infinity;
+    for (let day = plan.firstDay; day < plan.horizonDays; day += plan.everyDays) {
+      for (; next < events.length && events[next]! <= day; next += 1) {
+        if (events[next]! - lastCounted < episodeDays) continue;
+        episodes += 1;
+        lastCounted = events[next]!;
+      }
+      const rate = day > 0 ? episodes / day : 0;
+      for (const windowDays of plan.windowsDays) {
+        if (day + windowDays > plan.horizonDays) continue;
+        let count = 0;
+        while (next + count < events.length && events[next + count]! <= day + windowDays) count += 1;
+        const expectedCount = rate * windowDays;
+        rows.get(windowDays)!.push({ probability: -Math.expm1(-expectedCount), expectedCount, count, outcome: count > 0 ? 'hit' : 'miss' });
+      }
+    }
+  }
+  return rows;
+}

@@ -54,7 +54,7 @@ describe('the O(1) update', () => {
   });
 
   it('agrees with the closed forms n = Σ exp(−κ(t − tᵢ)), e = (1 − exp(−κ(t − since)))/κ', () => {
-    const kappa = Math.LN2 / 30;
+    const kappa = Math.LN2 / defaultRecurrenceParams.halfLifeDays;
     const events = [since + 2 * day, since + 10 * day, since + 10 * day + 30 * minute, since + 45 * day];
     const at = since + 60 * day;
     const state = streamed(events, at);

@@ -63,6 +63,31 @@ export function simulateHistories(options: { readonly seed: number; readonly cou
   });
 }
 
+/**
+ * Histories where fixes change the rate, as the loop does to patterns: each pattern recurs at
+ * its rate (one a year to two a day) until a fix on a random day between 20 % and 80 % of
+ * the horizon, which stops it for good (30 %), cuts it 5 to 100 times (40 %), or cuts it and
+ * regresses to the old rate 30 to 180 days later (30 %): a fix that did not hold.
+ */
+export function simulateFixHistories(options: { readonly seed: number; readonly count: number; readonly horizonDays: number }): SimulatedHistory[] {
+  const random = createSeededRandom(options.seed);
+  const { horizonDays } = options;
+  return Array.from({ length: options.count }, (): SimulatedHistory => {
+    const rate = logUniform(random, 1 / 365, 2);
+    const fixDay = horizonDays * (0.2 + 0.6 * random());
+    const cut = rate / logUniform(random, 5, 100);
+    const fate = random();
+    const regressAfterDays = 30 + 150 * random();
+    const segments =
+      fate < 0.3
+        ? [{ from: 0, rate }, { from: fixDay, rate: 0 }]
+        : fate < 0.7
+          ? [{ from: 0, rate }, { from: fixDay, rate: cut }]
+          : [{ from: 0, rate }, { from: fixDay, rate: cut }, { from: fixDay + regressAfterDays, rate }];
+    return { kind: 'fixed', events: poissonEvents(random, segments, horizonDays) };
+  });
+}
+
 function driftingRate(random: () => number, start: number, horizonDays: number): RateSegment[] {
   const segments: RateSegment[] = [];
   let logRate = Math.log(start);
