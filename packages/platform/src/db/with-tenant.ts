@@ -36,8 +36,10 @@ export async function withTenant<T>(
     },
   };
   try {
-    await client.query('begin');
-    await client.query(`select pg_catalog.set_config('app.current_workspace', $1, true)`, [workspaceId]);
+    // One round trip for both: a simple-protocol query may hold two statements but no
+    // parameters, and the id can be written into the text only because
+    // assertWorkspaceId proved it is a UUID (hex digits and dashes, nothing to escape).
+    await client.query(`begin; select pg_catalog.set_config('app.current_workspace', '${workspaceId}', true)`);
     const result = await fn(tenantClient);
     open = false;
     await client.query('commit');
