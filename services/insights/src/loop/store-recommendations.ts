@@ -29,7 +29,11 @@ export async function recommendForPattern<R>(
   const proposed =
     has > 0 ? undefined : await proposeRecommendations(deps, call.workspaceId, { kind: 'pattern', id: call.patternId }, call.tier, call.signal);
   return commit(async (client) => {
-    // Read again under the transaction: another caller may have stored some meanwhile.
+    // The pattern's row lock makes proposals for one pattern take turns (a job and a POST, or
+    // two POSTs with different keys): a second caller waits here, and the read below, a new
+    // snapshot in READ COMMITTED, then sees what the first one stored.
+    const [pattern] = await deps.patterns.getManyForUpdate(client, { ids: [call.patternId] });
+    if (pattern === undefined) throw notFound('pattern');
     const existing = await deps.recommendations.list(client, { filter: { patternId: call.patternId }, sort: 'rank_score', after: undefined, limit: 50 });
     if (existing.length > 0) return existing;
     // Recommendations are never deleted, so `has` cannot have been followed by none.
@@ -37,8 +41,6 @@ export async function recommendForPattern<R>(
     if (proposed.status !== 'ok') {
       throw new CauseloopError('unavailable', `the ${proposed.provider} provider gave no usable recommendations (${proposed.status}); try again`);
     }
-    const pattern = await deps.patterns.get(client, { id: call.patternId });
-    if (pattern === undefined) throw notFound('pattern');
     const rows = await deps.recommendations.insertMany(
       client,
       proposed.value.items.map((item) => ({

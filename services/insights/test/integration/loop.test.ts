@@ -207,3 +207,21 @@ describe('the loop', () => {
     expect(count('prediction.raised')).toBe(raised);
   });
 });
+
+describe('proposing fixes', () => {
+  it('stores one set when two callers ask for the same pattern at once', async () => {
+    // One record: an emerging pattern, so no analysis job proposes anything meanwhile.
+    const answer = await stack.call<{ pattern_id: string }>(tenant.owner, 'POST', '/v1/ingest/events', {
+      record: { source: 'sentry', external_id: 'race-1', title: 'Ledger export stalled at page 3', service: 'exports' },
+    });
+    const patternId = answer.pattern_id;
+    const propose = () => stack.call<{ data: RecommendationJson[] }>(tenant.owner, 'POST', `/v1/patterns/${patternId}/recommendations`, {});
+    const answers = await Promise.all([propose(), propose(), propose()]);
+    const ids = answers.map(({ data }) => data.map((recommendation) => recommendation.id).sort());
+    expect(ids[0]!.length).toBeGreaterThan(0);
+    expect(ids[1]).toEqual(ids[0]);
+    expect(ids[2]).toEqual(ids[0]);
+    const { data } = await stack.call<{ data: RecommendationJson[] }>(tenant.owner, 'GET', `/v1/recommendations?pattern_id=${patternId}`);
+    expect(data.map((recommendation) => recommendation.id).sort()).toEqual(ids[0]);
+  });
+});
