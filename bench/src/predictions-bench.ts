@@ -100,16 +100,32 @@ async function seed(pool: ReturnType<typeof createPool>, workspaceId: string, pa
   });
 }
 
+/** The baseline: the same rows in one plain INSERT, in the ledger store's own form (a column array each). */
 async function insertLedger(client: TenantClient, rows: readonly Record<string, unknown>[]): Promise<number> {
+  const column = (name: string, as: (value: unknown) => unknown = (value) => value) => rows.map((row) => as(row[name]));
   const result = await client.query(
     `insert into predictions (workspace_id, id, pattern_id, kind, window_days, issued_at, window_start, window_end,
                               probability, expected_count, impact, model_version, features, features_hash)
      select app_current_tenant(), uuidv7(), r.pattern_id, r.kind, r.window_days, r.issued_at, r.window_start, r.window_end,
-            r.probability, r.expected_count, r.impact, r.model_version, r.features, r.features_hash
-       from jsonb_to_recordset($1::jsonb) as r(pattern_id uuid, kind text, window_days smallint, issued_at timestamptz,
-            window_start timestamptz, window_end timestamptz, probability double precision, expected_count double precision,
-            impact double precision, model_version text, features jsonb, features_hash text)`,
-    [JSON.stringify(rows)],
+            r.probability, r.expected_count, r.impact, r.model_version, r.features::json, r.features_hash
+       from unnest($1::uuid[], $2::text[], $3::smallint[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[],
+                   $7::double precision[], $8::double precision[], $9::double precision[], $10::text[], $11::text[], $12::text[])
+            as r(pattern_id, kind, window_days, issued_at, window_start, window_end,
+                 probability, expected_count, impact, model_version, features, features_hash)`,
+    [
+      column('pattern_id'),
+      column('kind'),
+      column('window_days'),
+      column('issued_at'),
+      column('window_start'),
+      column('window_end'),
+      column('probability'),
+      column('expected_count'),
+      column('impact'),
+      column('model_version'),
+      column('features', (features) => JSON.stringify(features)),
+      column('features_hash'),
+    ],
   );
   return result.rowCount ?? 0;
 }

@@ -14,3 +14,4 @@ export {
   type PreparedKey,
   type SealOptions,
 } from './committing-aead.js';
+export { canonicalJson, type CanonicalJsonValue } from './canonical-json.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { toJson, type DescMessage, type JsonValue, type Message } from '@bufbuild/protobuf';
+import { toJson, type DescMessage, type Message } from '@bufbuild/protobuf';
 import { encodeAssociatedData } from '../crypto/associated-data.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 import { CauseloopError } from '../errors/causeloop-error.js';
 
 /** The HTTP header (IETF httpapi idempotency-key draft) and the gRPC metadata the gateway forwards. */
@@ -46,15 +47,4 @@ export function deriveIdempotencyKeyId(parts: { readonly subjectId: string; read
  */
 export function fingerprintRequest(schema: DescMessage, message: Message): Buffer {
   return createHash('sha256').update(canonicalJson(toJson(schema, message, { useProtoFieldName: true }))).digest();
-}
-
-function canonicalJson(value: JsonValue): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -1,4 +1,4 @@
-import { featuresHash } from './features-hash.js';
+import { canonicalJson, sha256Hex } from './features-hash.js';
 import { expectedImpact } from './impact.js';
 import type { Severity } from './impact.js';
 import { advance, defaultRecurrenceParams, forecastRecurrence, recurrenceModelVersion } from './recurrence-model.js';
@@ -45,7 +45,9 @@ export interface RecurrencePrediction {
   /** Expected p4-equivalent recurrences in the window (impact.ts). */
   readonly impact: number;
   readonly features: RecurrenceFeatures;
-  /** sha256 hex of the canonical JSON of features. */
+  /** The canonical JSON of features: what is hashed, and what the ledger stores. */
+  readonly featuresJson: string;
+  /** sha256 hex of featuresJson. */
   readonly featuresHash: string;
 }
 
@@ -67,6 +69,7 @@ export function predictRecurrence(input: RecurrencePredictionInput): RecurrenceP
     windowDays,
     severity,
   };
+  const featuresJson = canonicalJson(features);
   return {
     modelVersion: recurrenceModelVersion,
     issuedAt,
@@ -76,6 +79,7 @@ export function predictRecurrence(input: RecurrencePredictionInput): RecurrenceP
     expectedCount: forecast.expectedCount,
     impact: expectedImpact(severity, forecast.expectedCount),
     features,
-    featuresHash: featuresHash(features),
+    featuresJson,
+    featuresHash: sha256Hex(featuresJson),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,11 @@ describe('the predictor', () => {
       expect(row.outcome).toBeNull();
     }
     expect(rows[0]!.probability).toBeLessThan(rows[2]!.probability);
+    // The row keeps the very text its hash was taken of: anyone can check it with sha256 alone.
+    const stored = await withTenant(pool, workspaceId, (client) =>
+      client.query<{ features: string; features_hash: string }>('select features::text as features, features_hash from predictions'),
+    );
+    for (const row of stored.rows) expect(createHash('sha256').update(row.features).digest('hex')).toBe(row.features_hash);
   });
 
   it('is idempotent: a second run, and a run in the next hour, issue nothing new', async () => {
@@ -162,7 +168,7 @@ describe('the ledger', () => {
   it.each([
     ['the probability', 'update predictions set probability = 0.5 where id = $1'],
     ['the window', `update predictions set window_end = window_end + interval '1 day' where id = $1`],
-    ['the features', `update predictions set features = '{}'::jsonb where id = $1`],
+    ['the features', `update predictions set features = '{}'::json where id = $1`],
     ['the features hash', `update predictions set features_hash = repeat('0', 64) where id = $1`],
     ['the probability along with the outcome', `update predictions set probability = 0.5, outcome = 'miss', outcome_at = now(), observed_count = 0 where id = $1`],
   ])('refuses to change %s', async (_what, sql) => {
