@@ -63,7 +63,10 @@ export async function benchJobQueue(): Promise<void> {
         handlers: {
           bench_effect: async (job, { complete }) => {
             const started = performance.now();
-            await complete((client) => client.query('insert into bench_job_effects (workspace_id, job_id) values ($1, $2)', [job.workspaceId, job.id]));
+            // The effect returns nothing: a value would be stored as the job's result.
+            await complete(async (client) => {
+              await client.query('insert into bench_job_effects (workspace_id, job_id) values ($1, $2)', [job.workspaceId, job.id]);
+            });
             latencies.push(performance.now() - started);
             if (latencies.length === total) drained();
           },
