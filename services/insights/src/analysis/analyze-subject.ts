@@ -53,9 +53,14 @@ export async function runAnalysis<R>(
   const facts = await withTenant(deps.pool, workspaceId, (client) => readSubjectFacts(deps, client, subject));
   if (facts === undefined) throw notFound(subject.kind);
   const result = await deps.llm.generate<AnalysisValue>(workspaceId, { schema: analysisSchema, ...analysisPrompt(facts), tier, facts, signal: call.signal });
+  // What left the process is logged at once, in its own transaction, as the recommendations'
+  // prompts are: an attempt whose commit is lost (its worker died, its lease lapsed) still has
+  // its prompts on record. The commit then links them to the analysis it stores.
+  const logs = promptLogs(result, 'analysis', null);
+  await withTenant(deps.pool, workspaceId, (client) => deps.analyses.insertPromptLogs(client, logs));
   const answer = await commit(async (client) => {
     const row = await deps.analyses.insert(client, analysisRecord(result, subject, tier, facts.similar.map((issue) => issue.id)));
-    await deps.analyses.insertPromptLogs(client, promptLogs(result, 'analysis', row.id));
+    await deps.analyses.linkPromptLogs(client, { analysisId: row.id, logIds: logs.map((log) => log.id) });
     await appendAuditEntry(client, {
       ...call.actor,
       action: `${subject.kind}.analyzed`,

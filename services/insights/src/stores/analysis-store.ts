@@ -51,6 +51,8 @@ export interface NewPromptLog {
 export interface AnalysisStore {
   insert(client: TenantClient, analysis: NewAnalysis): Promise<AnalysisRow>;
   insertPromptLogs(client: TenantClient, logs: readonly NewPromptLog[]): Promise<void>;
+  /** Points prompt logs written before their analysis existed at it. */
+  linkPromptLogs(client: TenantClient, link: { analysisId: string; logIds: readonly string[] }): Promise<void>;
   /** The subject's most recent analysis, whatever its status. */
   latest(client: TenantClient, subject: AnalysisSubject): Promise<AnalysisRow | undefined>;
 }
@@ -90,6 +92,11 @@ export class PgAnalysisStore implements AnalysisStore {
       ],
     );
     return result.rows[0]!;
+  }
+
+  async linkPromptLogs(client: TenantClient, link: { analysisId: string; logIds: readonly string[] }): Promise<void> {
+    if (link.logIds.length === 0) return;
+    await client.query('update llm_prompt_logs set analysis_id = $1 where id = any($2::uuid[]) and analysis_id is null', [link.analysisId, link.logIds]);
   }
 
   async insertPromptLogs(client: TenantClient, logs: readonly NewPromptLog[]): Promise<void> {

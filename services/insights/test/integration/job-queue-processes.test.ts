@@ -96,6 +96,8 @@ interface Tally {
   /** Patterns with other than exactly one analysis. */
   readonly not_once: number;
   readonly analysis_prompt_logs: number;
+  /** Analysis prompt logs pointing at an analysis: those of the attempts that committed. */
+  readonly linked_analysis_prompt_logs: number;
   readonly recommendation_prompt_logs: number;
   readonly analysed_audits: number;
   readonly proposed_audits: number;
@@ -122,6 +124,7 @@ async function tally(workspaces: readonly string[]): Promise<Tally> {
                 (select count(*) from patterns p where p.workspace_id = any($1)
                     and (select count(*) from analyses a where a.workspace_id = p.workspace_id and a.pattern_id = p.id) <> 1) as not_once,
                 (select count(*) from llm_prompt_logs where workspace_id = any($1) and purpose = 'analysis') as analysis_prompt_logs,
+                (select count(*) from llm_prompt_logs where workspace_id = any($1) and purpose = 'analysis' and analysis_id is not null) as linked_analysis_prompt_logs,
                 (select count(*) from llm_prompt_logs where workspace_id = any($1) and purpose = 'recommendations') as recommendation_prompt_logs,
                 (select count(*) from audit_log where workspace_id = any($1) and action = 'pattern.analyzed') as analysed_audits,
                 (select count(*) from audit_log where workspace_id = any($1) and action = 'recommendation.proposed') as proposed_audits,
@@ -148,6 +151,7 @@ const exactlyOnce = (count: number) => ({
   analysed_patterns: count,
   not_once: 0,
   analysis_prompt_logs: count,
+  linked_analysis_prompt_logs: count,
   analysed_audits: count,
   proposed_audits: count,
   recommendation_sets: count,
@@ -211,16 +215,19 @@ describe('two insights processes on one queue', () => {
     await victim.exited;
     await eventually('drained', async () => (await tally(workspaces)).unfinished === 0);
     const after = await tally(workspaces);
-    expect(after).toMatchObject(exactlyOnce(count));
+    const { analysis_prompt_logs: _analysisLogs, ...onceEach } = exactlyOnce(count);
+    expect(after).toMatchObject(onceEach);
     expect(await completedJobs(survivor, 'succeeded')).toBeGreaterThan(0);
     // The victim died holding jobs (with work queued it claims more whenever half its 10 slots
     // are free): they ran again on the survivor once their leases lapsed, their first attempt
     // leaving nothing of the analysis, its audit entries or the recommendations.
     expect(after.redone).toBeGreaterThan(0);
-    // The recommendations' prompt log is written in its own transaction when the provider
-    // answers, before the job commits (every prompt sent is logged): an attempt killed after
-    // it leaves one more row, never fewer.
+    // Prompt logs are written in their own transaction when the provider answers, before the
+    // job commits (every prompt sent is logged): an attempt killed after that leaves one more
+    // row, never fewer; the analysis logs of the attempt that committed point at its analysis.
     expect(after.recommendation_prompt_logs).toBeGreaterThanOrEqual(count);
+    expect(after.analysis_prompt_logs).toBeGreaterThanOrEqual(count);
+    expect(after.linked_analysis_prompt_logs).toBe(count);
     expect(await survivor.stop()).toBe(0);
   });
 });
