@@ -280,6 +280,18 @@ function send(gateway: FastifyInstance, route: RoutedRpc, call: RouteCall, key: 
   return gateway.inject({ method: route.httpMethod, url, headers, payload: call.payload });
 }
 
+/** Resolves once the job queue has nothing waiting or running. */
+async function jobsDone(): Promise<void> {
+  for (let tries = 0; tries < 400; tries++) {
+    const [row] = await withClient(core.database.adminUrl, async (client) =>
+      (await client.query<{ n: string }>(`select count(*) as n from jobs where status in ('queued', 'running')`)).rows,
+    );
+    if (Number(row!.n) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the job queue did not drain within 20 s');
+}
+
 /** Rows of every table but the gateway's own keys (and export parts, which the worker writes on its own): a duplicate adds some. */
 async function rowCounts(): Promise<Record<string, number>> {
   return withClient(core.database.adminUrl, async (client) => {
@@ -314,6 +326,8 @@ describe('Idempotency-Key on every POST and PATCH route', () => {
       const first = await send(dying, route, call, key);
       expect(first.statusCode, `${name}: ${first.body}`).toBe(route.successStatus);
       expect(dead, name).toBe(true);
+      // A call that queued work (an analysis) has its effect when the job has run: count after it.
+      await jobsDone();
       const after = await rowCounts();
       // However long the dead gateway's claim would have lasted, it is over by the retry.
       await withClient(core.database.adminUrl, (client) =>

@@ -25,6 +25,7 @@ import type { InsightsDeps } from './deps.js';
 import { createRecordChecker } from './ingest/failure-record.js';
 import { runPredictor } from './jobs/predictor.js';
 import { runLoopWatcher } from './loop/loop-watcher.js';
+import { analysisHandler, analysisJob } from './analysis/analysis-job.js';
 import { patternAnalysisHandler, patternAnalysisJob } from './loop/pattern-analysis-job.js';
 import { createWorkspaceMiners, createWorkspaceQueue } from './ingest/workspace-miners.js';
 import { createLlm } from './llm/create-llm-provider.js';
@@ -69,7 +70,10 @@ await runService('insights', async () => {
     pool,
     logger: runtime.logger,
     registry: runtime.registry,
-    handlers: { [patternAnalysisJob]: (job, context) => patternAnalysisHandler(deps)(job, context) },
+    handlers: {
+      [patternAnalysisJob]: (job, context) => patternAnalysisHandler(deps)(job, context),
+      [analysisJob]: (job, context) => analysisHandler(deps)(job, context),
+    },
     concurrency: config.jobWorkerConcurrency,
     batch: config.jobWorkerConcurrency,
     leaseMs: config.jobLeaseMs,

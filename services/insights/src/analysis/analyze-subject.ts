@@ -1,8 +1,7 @@
 import { uuidv7 } from 'uuidv7';
-import { appendAuditEntry, auditActor, type AuditActor } from '@causeloop/platform/audit';
+import { appendAuditEntry, type AuditActor } from '@causeloop/platform/audit';
 import { withTenant, type TenantClient } from '@causeloop/platform/db';
 import { notFound } from '@causeloop/platform/errors';
-import { generateTraceId } from '@causeloop/platform/tracing';
 import type { InsightsDeps } from '../deps.js';
 import type { LlmTier } from '../llm/llm-provider.js';
 import { analysisSchema, type AnalysisValue } from '../llm/output-schemas.js';
@@ -13,30 +12,14 @@ import { readSubjectFacts } from './subject-context.js';
 
 export type AnalysisDeps = Pick<InsightsDeps, 'pool' | 'issues' | 'patterns' | 'analyses' | 'llm' | 'metrics'>;
 
-/** Writes the analysis in a transaction the caller opens (plain withTenant, or with an idempotency record) and answers R. */
+/** Writes the analysis in a transaction the caller opens (a job's completion) and answers R. */
 export type AnalysisCommit<R> = (write: (client: TenantClient) => Promise<AnalysisRow>) => Promise<R>;
-
-/**
- * Analyses an issue or a pattern and records the result (whatever it is) with its prompt log
- * and an audit entry: what a job calls (automatic analysis of a pattern that became active).
- * Not found when the subject is not in the workspace.
- */
-export function analyzeSubject(
-  deps: AnalysisDeps,
-  workspaceId: string,
-  subject: AnalysisSubject,
-  tier: LlmTier,
-  options: { readonly actor?: AuditActor; readonly signal?: AbortSignal } = {},
-): Promise<AnalysisRow> {
-  const actor = options.actor ?? auditActor({ traceId: generateTraceId() }, { kind: 'system', name: 'analysis' });
-  return runAnalysis(deps, { workspaceId, subject, tier, actor, signal: options.signal }, (write) => withTenant(deps.pool, workspaceId, write));
-}
 
 /**
  * The three steps of an analysis: read the subject's facts and similar issues in one tenant
  * transaction; ask the provider outside any transaction (it can take seconds, and no
- * connection or lock is held meanwhile); then write the analysis, every attempt's prompt log
- * and the audit entry together in `commit`'s transaction.
+ * connection or lock is held meanwhile); log every attempt's prompt at once; then write the
+ * analysis and its audit entry, and link the prompt logs to it, in `commit`'s transaction.
  */
 export async function runAnalysis<R>(
   deps: AnalysisDeps,

@@ -45,6 +45,13 @@ beforeAll(async () => {
     // Analyses to read back (the offline provider), so a GET of the other's finds one that RLS hides.
     await stack.call(tenant.owner, 'POST', `/v1/patterns/${answer.accepted[0]!.pattern_id}/analyze`, {});
     await stack.call(tenant.owner, 'POST', `/v1/issues/${answer.accepted[0]!.issue_id}/analyze`, { tier: 'fast' });
+    // Asking queues a job: wait until both analyses are stored.
+    for (const url of [`/v1/patterns/${answer.accepted[0]!.pattern_id}/analysis`, `/v1/issues/${answer.accepted[0]!.issue_id}/analysis`]) {
+      for (let tries = 0; (await stack.send(tenant.owner, 'GET', url)).statusCode !== 200; tries++) {
+        if (tries > 400) throw new Error(`${url} never appeared`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
     // A job (of a kind no worker handles, so it stays queued): the queue has no public way in.
     const [job] = await stack.asAdmin<{ id: string }>(`insert into jobs (workspace_id, id, kind) values ($1, uuidv7(), 'probe') returning id`, [
       tenant.workspaceId,

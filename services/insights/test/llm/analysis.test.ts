@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startInsightsStack, type IngestBatchJson, type InsightsStack, type Tenant } from '../support/insights-stack.js';
+import { startInsightsStack, type IngestBatchJson, type InsightsStack, type Tenant } from '../support/insights-stack.js';
 import type { FakeLlmServer } from '../support/fake-llm-server.js';
 import { openAiCompletion, startFakeOpenAi } from '../support/fake-openai.js';
 import { validAnalysis } from '../support/llm-fixtures.js';
 
-// Analysis end to end: through the gateway with the offline provider (no API key), and over
-// gRPC from an insights process configured by environment for OpenAI, pointed at a local
-// server speaking its API. Stored, audited, prompt-logged (redacted), read back.
+// Analysis end to end, through the gateway: asked for (202 and a queued job), worked by the
+// job queue, then stored, audited in the asker's name, prompt-logged (redacted) and read back;
+// with the offline provider (no API key), and with an insights process configured by
+// environment for OpenAI, pointed at a local server speaking its API.
 
 interface AnalysisJson {
   id: string;
@@ -24,6 +25,14 @@ interface AnalysisJson {
   model: string;
   model_version: string;
   created_at: string;
+}
+
+interface JobJson {
+  id: string;
+  kind: string;
+  status: string;
+  last_error?: string;
+  result?: { analysis_id?: string };
 }
 
 let stack: InsightsStack;
@@ -63,34 +72,78 @@ afterAll(async () => {
   await openAi?.close();
 });
 
+/** The job once it has ended (succeeded, failed or dead), read through the gateway. */
+async function ended(jobId: string): Promise<JobJson> {
+  for (let tries = 0; tries < 400; tries++) {
+    const { job } = await stack.call<{ job: JobJson }>(tenant.owner, 'GET', `/v1/jobs/${jobId}`);
+    if (['succeeded', 'failed', 'dead'].includes(job.status)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`job ${jobId} did not end within 20 s`);
+}
+
+/**
+ * Asks for an analysis at `url` (202 with the queued job), waits for the job, and reads the
+ * subject's analysis at `read`: the one the job's result names.
+ */
+async function analysed(url: string, payload: object, read: string): Promise<AnalysisJson> {
+  const { job } = await stack.call<{ job: JobJson }>(tenant.owner, 'POST', url, payload, 202);
+  expect(job).toMatchObject({ kind: 'analysis', status: expect.stringMatching(/^(queued|running|succeeded)$/) });
+  const done = await ended(job.id);
+  expect(done).toMatchObject({ status: 'succeeded', result: { analysis_id: expect.any(String) } });
+  const { analysis } = await stack.call<{ analysis: AnalysisJson }>(tenant.owner, 'GET', read);
+  expect(analysis.id).toBe(done.result!.analysis_id);
+  return analysis;
+}
+
 describe('analysis with the offline provider, through the gateway', () => {
-  it('analyses a pattern (tier balanced by default), stores it and reads it back', async () => {
+  it('analyses a pattern (tier balanced by default) in a job, stores it and reads it back', async () => {
     const patternId = batch.accepted[0]!.pattern_id;
-    const { analysis } = await stack.call<{ analysis: AnalysisJson }>(tenant.owner, 'POST', `/v1/patterns/${patternId}/analyze`, {});
+    const analysis = await analysed(`/v1/patterns/${patternId}/analyze`, {}, `/v1/patterns/${patternId}/analysis`);
     expect(analysis).toMatchObject({ subject_kind: 'pattern', subject_id: patternId, tier: 'balanced', status: 'ok', provider: 'offline', model: 'offline', model_version: 'offline-1' });
     expect(analysis.root_cause).toContain('timeout');
     expect(analysis.contributing_factors!.length).toBeGreaterThan(1);
     expect(analysis.confidence).toBeGreaterThan(0);
     expect(analysis.similar_issue_ids).toEqual([batch.accepted[3]!.issue_id]);
 
-    const read = await stack.call<{ analysis: AnalysisJson }>(tenant.owner, 'GET', `/v1/patterns/${patternId}/analysis`);
-    expect(read.analysis).toEqual(analysis);
+    const again = await analysed(`/v1/patterns/${patternId}/analyze`, {}, `/v1/patterns/${patternId}/analysis`);
+    expect(again.id).not.toBe(analysis.id);
+    expect({ ...again, id: '', created_at: '' }).toEqual({ ...analysis, id: '', created_at: '' });
+  });
 
-    const again = await stack.call<{ analysis: AnalysisJson }>(tenant.owner, 'POST', `/v1/patterns/${patternId}/analyze`, {});
-    expect(again.analysis.id).not.toBe(analysis.id);
-    expect({ ...again.analysis, id: '', created_at: '' }).toEqual({ ...analysis, id: '', created_at: '' });
-    expect((await stack.call<{ analysis: AnalysisJson }>(tenant.owner, 'GET', `/v1/patterns/${patternId}/analysis`)).analysis.id).toBe(again.analysis.id);
+  it('answers a repeated call with the same job, and queues nothing more', async () => {
+    const patternId = batch.accepted[0]!.pattern_id;
+    const headers = { 'idempotency-key': 'analyse-once-1' };
+    const first = await stack.send(tenant.owner, 'POST', `/v1/patterns/${patternId}/analyze`, { tier: 'fast' }, headers);
+    const second = await stack.send(tenant.owner, 'POST', `/v1/patterns/${patternId}/analyze`, { tier: 'fast' }, headers);
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    const jobId = (first.json() as { job: JobJson }).job.id;
+    expect((second.json() as { job: JobJson }).job.id).toBe(jobId);
+    await ended(jobId);
+    const jobs = await stack.asAdmin<{ n: number }>(
+      `select count(*)::int as n from jobs where workspace_id = $1 and kind = 'analysis' and payload->>'tier' = 'fast'`,
+      [tenant.workspaceId],
+    );
+    expect(jobs[0]!.n).toBe(1);
   });
 
   it('analyses an issue at the tier asked for, audited, with a redacted prompt log', async () => {
     const issueId = batch.accepted[1]!.issue_id;
-    const { analysis } = await stack.call<{ analysis: AnalysisJson }>(tenant.owner, 'POST', `/v1/issues/${issueId}/analyze`, { tier: 'deep' });
+    const analysis = await analysed(`/v1/issues/${issueId}/analyze`, { tier: 'deep' }, `/v1/issues/${issueId}/analysis`);
     expect(analysis).toMatchObject({ subject_kind: 'issue', subject_id: issueId, tier: 'deep', status: 'ok' });
-    const audit = await stack.asAdmin<{ action: string; after: Record<string, unknown> }>(
-      `select action, after from audit_log where workspace_id = $1 and target_id = $2 and action = 'issue.analyzed'`,
+    // Written by the job, in the name of whoever asked.
+    const audit = await stack.asAdmin<{ action: string; after: Record<string, unknown>; actor_kind: string; actor_id: string | null }>(
+      `select action, after, actor_kind, actor_id from audit_log where workspace_id = $1 and target_id = $2 and action = 'issue.analyzed'`,
       [tenant.workspaceId, issueId],
     );
-    expect(audit).toEqual([{ action: 'issue.analyzed', after: expect.objectContaining({ analysis_id: analysis.id, status: 'ok', provider: 'offline' }) }]);
+    expect(audit).toEqual([
+      {
+        action: 'issue.analyzed',
+        after: expect.objectContaining({ analysis_id: analysis.id, status: 'ok', provider: 'offline' }),
+        actor_kind: 'user',
+        actor_id: expect.any(String),
+      },
+    ]);
     const logs = await stack.asAdmin<{ prompt: string; outcome: string; purpose: string }>(
       `select prompt, outcome, purpose from llm_prompt_logs where workspace_id = $1 and analysis_id = $2`,
       [tenant.workspaceId, analysis.id],
@@ -102,42 +155,47 @@ describe('analysis with the offline provider, through the gateway', () => {
     expect(logs[0]!.prompt).not.toMatch(/10\.1\.2\.\d/);
   });
 
-  it('answers 404 for a subject never analysed, and 400 for an unknown tier', async () => {
+  it('answers 404 for a subject never analysed or not in the workspace, and 400 for an unknown tier, queuing nothing', async () => {
     const never = await stack.send(tenant.owner, 'GET', `/v1/issues/${batch.accepted[3]!.issue_id}/analysis`);
     expect(never.statusCode).toBe(404);
+    const before = await stack.asAdmin<{ n: number }>(`select count(*)::int as n from jobs where workspace_id = $1 and kind = 'analysis'`, [tenant.workspaceId]);
+    const unknown = await stack.send(tenant.owner, 'POST', '/v1/issues/0190d6c2-7c5e-7000-8000-000000000000/analyze', {});
+    expect(unknown.statusCode).toBe(404);
     const badTier = await stack.send(tenant.owner, 'POST', `/v1/issues/${batch.accepted[3]!.issue_id}/analyze`, { tier: 'extreme' });
     expect(badTier.statusCode).toBe(400);
+    const after = await stack.asAdmin<{ n: number }>(`select count(*)::int as n from jobs where workspace_id = $1 and kind = 'analysis'`, [tenant.workspaceId]);
+    expect(after[0]!.n).toBe(before[0]!.n);
   });
 });
 
 describe('analysis with the openai provider, configured by environment', () => {
   it('runs the real SDK against the configured base URL and records ok and refused outcomes', async () => {
-    const insights = await stack.startAnotherInsights({
+    // Every replica works the queue, so the provider is the deployment's: insights is
+    // restarted with OpenAI's settings (the last test of this file) rather than run beside.
+    await stack.restartInsights({
       OPENAI_API_KEY: 'sk-test-0000',
       OPENAI_BASE_URL: openAi.baseURL,
       LLM_TIMEOUT_MS: '5000',
       LLM_MAX_RETRIES: '0',
       LLM_MODEL_BALANCED: 'gpt-test-balanced',
     });
-    const token = await stack.serviceAccountToken(tenant, 'ROLE_OWNER');
-    const { analysis } = stack.clients(insights.grpcAddress);
     const patternId = batch.accepted[0]!.pattern_id;
+    const url = `/v1/patterns/${patternId}/analyze`;
+    const read = `/v1/patterns/${patternId}/analysis`;
 
     openAi.reply(openAiCompletion({ content: JSON.stringify(validAnalysis) }));
-    const ok = await analysis.analyzePattern({ patternId }, { metadata: bearer(token) });
-    expect(ok.analysis).toMatchObject({ status: 'ok', provider: 'openai', model: 'gpt-test-balanced', modelVersion: 'gpt-5.5-2026-04-23', rootCause: validAnalysis.root_cause, confidence: 0.7, inputTokens: 120, outputTokens: 45 });
+    const ok = await analysed(url, {}, read);
+    expect(ok).toMatchObject({ status: 'ok', provider: 'openai', model: 'gpt-test-balanced', model_version: 'gpt-5.5-2026-04-23', root_cause: validAnalysis.root_cause, confidence: 0.7 });
     expect(openAi.requests).toHaveLength(1);
     expect(openAi.requests[0]!.headers.authorization).toBe('Bearer sk-test-0000');
     expect(JSON.stringify(openAi.requests[0]!.body)).not.toContain('jane.doe@example.com');
 
     openAi.reply(openAiCompletion({ refusal: 'I can’t help with that.' }));
-    const refused = await analysis.analyzePattern({ patternId, tier: 'fast' }, { metadata: bearer(token) });
-    expect(refused.analysis).toMatchObject({ status: 'refused', provider: 'openai', rootCause: '', contributingFactors: [] });
-    expect(refused.analysis!.confidence).toBeUndefined();
-    const read = await stack.call<{ analysis: AnalysisJson }>(tenant.owner, 'GET', `/v1/patterns/${patternId}/analysis`);
-    expect(read.analysis).toMatchObject({ id: refused.analysis!.id, status: 'refused' });
+    const refused = await analysed(url, { tier: 'fast' }, read);
+    expect(refused).toMatchObject({ status: 'refused', provider: 'openai', root_cause: '', contributing_factors: [] });
+    expect(refused.confidence).toBeUndefined();
 
-    const metrics = await (await fetch(`${insights.opsUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.insights.opsUrl}/metrics`)).text();
     expect(metrics).toMatch(/causeloop_insights_analyses_total\{[^}]*provider="openai"[^}]*outcome="ok"[^}]*\} 1/);
     expect(metrics).toMatch(/causeloop_insights_analyses_total\{[^}]*provider="openai"[^}]*outcome="refused"[^}]*\} 1/);
     expect(metrics).toMatch(/causeloop_insights_llm_tokens_total\{[^}]*provider="openai"[^}]*direction="input"[^}]*\} 240/);

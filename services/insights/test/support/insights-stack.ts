@@ -65,9 +65,9 @@ export interface InsightsStack {
   /** gRPC clients of an insights process. */
   clients(address?: string): InsightsClients;
   /** Stops the insights process and starts a new one (and a gateway in front of it). */
-  restartInsights(): Promise<void>;
-  /** Another insights process on the same database, beside the first (`env` on top of its settings, e.g. an LLM provider). */
-  startAnotherInsights(env?: Readonly<Record<string, string>>): Promise<ServiceProcess>;
+  restartInsights(env?: Readonly<Record<string, string>>): Promise<void>;
+  /** Another insights process on the same database, beside the first. */
+  startAnotherInsights(): Promise<ServiceProcess>;
   /** Runs SQL as the superuser (assertions that must see every tenant). */
   asAdmin<R>(sql: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
@@ -158,10 +158,10 @@ export async function startInsightsStack(): Promise<InsightsStack> {
       opened.push(clients);
       return clients;
     },
-    async restartInsights() {
+    async restartInsights(env) {
       await gatewayProcess.stop();
       await insights.stop();
-      insights = await core.startInsights({ cursorSigningKey });
+      insights = await core.startInsights({ cursorSigningKey, ...(env === undefined ? {} : { env }) });
       gatewayProcess = await startGatewayProcess({
         databaseUrl: core.database.appUrl,
         authAddress: core.auth.grpcAddress,
@@ -171,8 +171,8 @@ export async function startInsightsStack(): Promise<InsightsStack> {
       });
       gateway = gatewayOverHttp(gatewayProcess.httpUrl!);
     },
-    async startAnotherInsights(env) {
-      const another = await core.startInsights({ cursorSigningKey, ...(env === undefined ? {} : { env }) });
+    async startAnotherInsights() {
+      const another = await core.startInsights({ cursorSigningKey });
       others.push(another);
       return another;
     },

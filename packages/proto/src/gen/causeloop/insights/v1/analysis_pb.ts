@@ -6,6 +6,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_causeloop_common_v1_http } from "../../common/v1/http_pb.js";
 import { file_causeloop_common_v1_validation } from "../../common/v1/validation_pb.js";
+import type { Job } from "./jobs_pb.js";
+import { file_causeloop_insights_v1_jobs } from "./jobs_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -14,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file causeloop/insights/v1/analysis.proto.
  */
 export const file_causeloop_insights_v1_analysis: GenFile = /*@__PURE__*/
-  fileDesc("CiRjYXVzZWxvb3AvaW5zaWdodHMvdjEvYW5hbHlzaXMucHJvdG8SFWNhdXNlbG9vcC5pbnNpZ2h0cy52MSKrAwoIQW5hbHlzaXMSCgoCaWQYASABKAkSFAoMc3ViamVjdF9raW5kGAIgASgJEhIKCnN1YmplY3RfaWQYAyABKAkSDAoEdGllchgEIAEoCRIOCgZzdGF0dXMYBSABKAkSFgoOZmFpbHVyZV9yZWFzb24YBiABKAkSEgoKcm9vdF9jYXVzZRgHIAEoCRIcChRjb250cmlidXRpbmdfZmFjdG9ycxgIIAMoCRIVCg13aHlfaXRfcmVjdXJzGAkgASgJEhcKCmNvbmZpZGVuY2UYCiABKAFIAIgBARIZChFzaW1pbGFyX2lzc3VlX2lkcxgLIAMoCRIQCghwcm92aWRlchgMIAEoCRINCgVtb2RlbBgNIAEoCRIVCg1tb2RlbF92ZXJzaW9uGA4gASgJEhQKDGlucHV0X3Rva2VucxgPIAEoDRIVCg1vdXRwdXRfdG9rZW5zGBAgASgNEhIKCmxhdGVuY3lfbXMYESABKA0SLgoKY3JlYXRlZF9hdBgSIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCDQoLX2NvbmZpZGVuY2UiYgoTQW5hbHl6ZUlzc3VlUmVxdWVzdBIcCghpc3N1ZV9pZBgBIAEoCUIK2vMYBggBEgIgARItCgR0aWVyGAIgASgJQh/a8xgbEhkaF14oZmFzdHxiYWxhbmNlZHxkZWVwKT8kIkkKFEFuYWx5emVJc3N1ZVJlc3BvbnNlEjEKCGFuYWx5c2lzGAEgASgLMh8uY2F1c2Vsb29wLmluc2lnaHRzLnYxLkFuYWx5c2lzImYKFUFuYWx5emVQYXR0ZXJuUmVxdWVzdBIeCgpwYXR0ZXJuX2lkGAEgASgJQgra8xgGCAESAiABEi0KBHRpZXIYAiABKAlCH9rzGBsSGRoXXihmYXN0fGJhbGFuY2VkfGRlZXApPyQiSwoWQW5hbHl6ZVBhdHRlcm5SZXNwb25zZRIxCghhbmFseXNpcxgBIAEoCzIfLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5BbmFseXNpcyI3ChdHZXRJc3N1ZUFuYWx5c2lzUmVxdWVzdBIcCghpc3N1ZV9pZBgBIAEoCUIK2vMYBggBEgIgASJNChhHZXRJc3N1ZUFuYWx5c2lzUmVzcG9uc2USMQoIYW5hbHlzaXMYASABKAsyHy5jYXVzZWxvb3AuaW5zaWdodHMudjEuQW5hbHlzaXMiOwoZR2V0UGF0dGVybkFuYWx5c2lzUmVxdWVzdBIeCgpwYXR0ZXJuX2lkGAEgASgJQgra8xgGCAESAiABIk8KGkdldFBhdHRlcm5BbmFseXNpc1Jlc3BvbnNlEjEKCGFuYWx5c2lzGAEgASgLMh8uY2F1c2Vsb29wLmluc2lnaHRzLnYxLkFuYWx5c2lzMtEFCg9BbmFseXNpc1NlcnZpY2USowEKDEFuYWx5emVJc3N1ZRIqLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5BbmFseXplSXNzdWVSZXF1ZXN0GisuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkFuYWx5emVJc3N1ZVJlc3BvbnNlIjrK8xg2CgRQT1NUEh0vdjEvaXNzdWVzL3tpc3N1ZV9pZH0vYW5hbHl6ZRoBKiIMaXNzdWVzOndyaXRlEq8BCg5BbmFseXplUGF0dGVybhIsLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5BbmFseXplUGF0dGVyblJlcXVlc3QaLS5jYXVzZWxvb3AuaW5zaWdodHMudjEuQW5hbHl6ZVBhdHRlcm5SZXNwb25zZSJAyvMYPAoEUE9TVBIhL3YxL3BhdHRlcm5zL3twYXR0ZXJuX2lkfS9hbmFseXplGgEqIg5wYXR0ZXJuczp3cml0ZRKrAQoQR2V0SXNzdWVBbmFseXNpcxIuLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5HZXRJc3N1ZUFuYWx5c2lzUmVxdWVzdBovLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5HZXRJc3N1ZUFuYWx5c2lzUmVzcG9uc2UiNsrzGDIKA0dFVBIeL3YxL2lzc3Vlcy97aXNzdWVfaWR9L2FuYWx5c2lzIgtpc3N1ZXM6cmVhZBK3AQoSR2V0UGF0dGVybkFuYWx5c2lzEjAuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkdldFBhdHRlcm5BbmFseXNpc1JlcXVlc3QaMS5jYXVzZWxvb3AuaW5zaWdodHMudjEuR2V0UGF0dGVybkFuYWx5c2lzUmVzcG9uc2UiPMrzGDgKA0dFVBIiL3YxL3BhdHRlcm5zL3twYXR0ZXJuX2lkfS9hbmFseXNpcyINcGF0dGVybnM6cmVhZGIGcHJvdG8z", [file_causeloop_common_v1_http, file_causeloop_common_v1_validation, file_google_protobuf_timestamp]);
+  fileDesc("CiRjYXVzZWxvb3AvaW5zaWdodHMvdjEvYW5hbHlzaXMucHJvdG8SFWNhdXNlbG9vcC5pbnNpZ2h0cy52MSKrAwoIQW5hbHlzaXMSCgoCaWQYASABKAkSFAoMc3ViamVjdF9raW5kGAIgASgJEhIKCnN1YmplY3RfaWQYAyABKAkSDAoEdGllchgEIAEoCRIOCgZzdGF0dXMYBSABKAkSFgoOZmFpbHVyZV9yZWFzb24YBiABKAkSEgoKcm9vdF9jYXVzZRgHIAEoCRIcChRjb250cmlidXRpbmdfZmFjdG9ycxgIIAMoCRIVCg13aHlfaXRfcmVjdXJzGAkgASgJEhcKCmNvbmZpZGVuY2UYCiABKAFIAIgBARIZChFzaW1pbGFyX2lzc3VlX2lkcxgLIAMoCRIQCghwcm92aWRlchgMIAEoCRINCgVtb2RlbBgNIAEoCRIVCg1tb2RlbF92ZXJzaW9uGA4gASgJEhQKDGlucHV0X3Rva2VucxgPIAEoDRIVCg1vdXRwdXRfdG9rZW5zGBAgASgNEhIKCmxhdGVuY3lfbXMYESABKA0SLgoKY3JlYXRlZF9hdBgSIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCDQoLX2NvbmZpZGVuY2UiYgoTQW5hbHl6ZUlzc3VlUmVxdWVzdBIcCghpc3N1ZV9pZBgBIAEoCUIK2vMYBggBEgIgARItCgR0aWVyGAIgASgJQh/a8xgbEhkaF14oZmFzdHxiYWxhbmNlZHxkZWVwKT8kIk8KFEFuYWx5emVJc3N1ZVJlc3BvbnNlEicKA2pvYhgCIAEoCzIaLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5Kb2JKBAgBEAJSCGFuYWx5c2lzImYKFUFuYWx5emVQYXR0ZXJuUmVxdWVzdBIeCgpwYXR0ZXJuX2lkGAEgASgJQgra8xgGCAESAiABEi0KBHRpZXIYAiABKAlCH9rzGBsSGRoXXihmYXN0fGJhbGFuY2VkfGRlZXApPyQiUQoWQW5hbHl6ZVBhdHRlcm5SZXNwb25zZRInCgNqb2IYAiABKAsyGi5jYXVzZWxvb3AuaW5zaWdodHMudjEuSm9iSgQIARACUghhbmFseXNpcyI3ChdHZXRJc3N1ZUFuYWx5c2lzUmVxdWVzdBIcCghpc3N1ZV9pZBgBIAEoCUIK2vMYBggBEgIgASJNChhHZXRJc3N1ZUFuYWx5c2lzUmVzcG9uc2USMQoIYW5hbHlzaXMYASABKAsyHy5jYXVzZWxvb3AuaW5zaWdodHMudjEuQW5hbHlzaXMiOwoZR2V0UGF0dGVybkFuYWx5c2lzUmVxdWVzdBIeCgpwYXR0ZXJuX2lkGAEgASgJQgra8xgGCAESAiABIk8KGkdldFBhdHRlcm5BbmFseXNpc1Jlc3BvbnNlEjEKCGFuYWx5c2lzGAEgASgLMh8uY2F1c2Vsb29wLmluc2lnaHRzLnYxLkFuYWx5c2lzMtcFCg9BbmFseXNpc1NlcnZpY2USpgEKDEFuYWx5emVJc3N1ZRIqLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5BbmFseXplSXNzdWVSZXF1ZXN0GisuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkFuYWx5emVJc3N1ZVJlc3BvbnNlIj3K8xg5CgRQT1NUEh0vdjEvaXNzdWVzL3tpc3N1ZV9pZH0vYW5hbHl6ZRoBKiIMaXNzdWVzOndyaXRlKMoBErIBCg5BbmFseXplUGF0dGVybhIsLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5BbmFseXplUGF0dGVyblJlcXVlc3QaLS5jYXVzZWxvb3AuaW5zaWdodHMudjEuQW5hbHl6ZVBhdHRlcm5SZXNwb25zZSJDyvMYPwoEUE9TVBIhL3YxL3BhdHRlcm5zL3twYXR0ZXJuX2lkfS9hbmFseXplGgEqIg5wYXR0ZXJuczp3cml0ZSjKARKrAQoQR2V0SXNzdWVBbmFseXNpcxIuLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5HZXRJc3N1ZUFuYWx5c2lzUmVxdWVzdBovLmNhdXNlbG9vcC5pbnNpZ2h0cy52MS5HZXRJc3N1ZUFuYWx5c2lzUmVzcG9uc2UiNsrzGDIKA0dFVBIeL3YxL2lzc3Vlcy97aXNzdWVfaWR9L2FuYWx5c2lzIgtpc3N1ZXM6cmVhZBK3AQoSR2V0UGF0dGVybkFuYWx5c2lzEjAuY2F1c2Vsb29wLmluc2lnaHRzLnYxLkdldFBhdHRlcm5BbmFseXNpc1JlcXVlc3QaMS5jYXVzZWxvb3AuaW5zaWdodHMudjEuR2V0UGF0dGVybkFuYWx5c2lzUmVzcG9uc2UiPMrzGDgKA0dFVBIiL3YxL3BhdHRlcm5zL3twYXR0ZXJuX2lkfS9hbmFseXNpcyINcGF0dGVybnM6cmVhZGIGcHJvdG8z", [file_causeloop_common_v1_http, file_causeloop_common_v1_validation, file_causeloop_insights_v1_jobs, file_google_protobuf_timestamp]);
 
 /**
  * Analysis is one analysis of an issue or a pattern, as recorded.
@@ -177,9 +179,11 @@ export const AnalyzeIssueRequestSchema: GenMessage<AnalyzeIssueRequest> = /*@__P
  */
 export type AnalyzeIssueResponse = Message<"causeloop.insights.v1.AnalyzeIssueResponse"> & {
   /**
-   * @generated from field: causeloop.insights.v1.Analysis analysis = 1;
+   * The queued analysis job; its result holds analysis_id once it succeeded.
+   *
+   * @generated from field: causeloop.insights.v1.Job job = 2;
    */
-  analysis?: Analysis | undefined;
+  job?: Job | undefined;
 };
 
 /**
@@ -218,9 +222,11 @@ export const AnalyzePatternRequestSchema: GenMessage<AnalyzePatternRequest> = /*
  */
 export type AnalyzePatternResponse = Message<"causeloop.insights.v1.AnalyzePatternResponse"> & {
   /**
-   * @generated from field: causeloop.insights.v1.Analysis analysis = 1;
+   * The queued analysis job; its result holds analysis_id once it succeeded.
+   *
+   * @generated from field: causeloop.insights.v1.Job job = 2;
    */
-  analysis?: Analysis | undefined;
+  job?: Job | undefined;
 };
 
 /**
@@ -301,14 +307,17 @@ export const GetPatternAnalysisResponseSchema: GenMessage<GetPatternAnalysisResp
 /**
  * AnalysisService asks a language model (or, without an API key, the deterministic offline
  * provider) why an issue or pattern happens and keeps coming back, and reads the latest
- * analysis back. Every analysis asked for is recorded with its outcome: ok, failed, refused
- * or truncated; only ok ones carry an analysis (docs/insights.md#analysis).
+ * analysis back. Asking queues a job and answers 202 with it at once: a model may take longer
+ * than any request should wait. Every analysis asked for is recorded with its outcome: ok,
+ * failed, refused or truncated; only ok ones carry an analysis (docs/insights.md#analysis).
  *
  * @generated from service causeloop.insights.v1.AnalysisService
  */
 export const AnalysisService: GenService<{
   /**
-   * AnalyzeIssue analyses one issue, with up to 5 similar issues as context.
+   * AnalyzeIssue queues an analysis of one issue, with up to 5 similar issues as context; the
+   * job (GET /v1/jobs/{id}) names the analysis in its result once it succeeded, and
+   * GetIssueAnalysis reads it.
    *
    * @generated from rpc causeloop.insights.v1.AnalysisService.AnalyzeIssue
    */
@@ -318,7 +327,8 @@ export const AnalysisService: GenService<{
     output: typeof AnalyzeIssueResponseSchema;
   },
   /**
-   * AnalyzePattern analyses one pattern, with up to 5 issues similar to its latest as context.
+   * AnalyzePattern queues an analysis of one pattern, with up to 5 issues similar to its
+   * latest as context; as AnalyzeIssue otherwise.
    *
    * @generated from rpc causeloop.insights.v1.AnalysisService.AnalyzePattern
    */
