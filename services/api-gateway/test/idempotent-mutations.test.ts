@@ -110,6 +110,11 @@ beforeAll(async () => {
     if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
     return response.json<T>();
   };
+  const get = async <T>(url: string, token: string): Promise<T> => {
+    const response = await healthy.inject({ method: 'GET', url, headers: bearer(token) });
+    if (response.statusCode !== 200) throw new Error(`GET ${url}: ${response.statusCode} ${response.body}`);
+    return response.json<T>();
+  };
   let serial = 0;
   const unique = (what: string) => `${what}-${++serial}`;
   const member = async (role: string): Promise<{ id: string; email: string; invitation: string }> => {
@@ -253,7 +258,9 @@ beforeAll(async () => {
     }),
     'causeloop.insights.v1.RecommendationService.UpdateRecommendation': async () => {
       const { pattern_id } = await ingested();
-      const { data } = await ok<{ data: { id: string }[] }>('POST', `/v1/patterns/${pattern_id}/recommendations`, olive, {});
+      await ok('POST', `/v1/patterns/${pattern_id}/recommendations`, olive, {});
+      await jobsDone();
+      const { data } = await get<{ data: { id: string }[] }>(`/v1/recommendations?pattern_id=${pattern_id}`, olive);
       return { path: { recommendation_id: data[0]!.id }, payload: { status: 'in_progress', steps_done: [0] }, token: olive };
     },
     'causeloop.insights.v1.PatternService.SplitPattern': async () => {

@@ -27,6 +27,7 @@ import { runPredictor } from './jobs/predictor.js';
 import { runLoopWatcher } from './loop/loop-watcher.js';
 import { analysisHandler, analysisJob } from './analysis/analysis-job.js';
 import { patternAnalysisHandler, patternAnalysisJob } from './loop/pattern-analysis-job.js';
+import { recommendationsHandler, recommendationsJob } from './loop/recommendations-job.js';
 import { createWorkspaceMiners, createWorkspaceQueue } from './ingest/workspace-miners.js';
 import { createLlm } from './llm/create-llm-provider.js';
 import { createInsightsMetrics } from './metrics.js';
@@ -73,6 +74,7 @@ await runService('insights', async () => {
     handlers: {
       [patternAnalysisJob]: (job, context) => patternAnalysisHandler(deps)(job, context),
       [analysisJob]: (job, context) => analysisHandler(deps)(job, context),
+      [recommendationsJob]: (job, context) => recommendationsHandler(deps)(job, context),
     },
     concurrency: config.jobWorkerConcurrency,
     batch: config.jobWorkerConcurrency,

@@ -46,3 +46,22 @@ function principalActor(principal: Principal | undefined): NamedActor {
     name: principal.displayName === '' ? undefined : principal.displayName,
   };
 }
+
+const actorKinds: readonly string[] = ['user', 'service_account', 'operator', 'system'] satisfies readonly AuditActorKind[];
+
+/**
+ * An AuditActor read back from JSON (a queued job's payload, which carries who asked for the
+ * work so the entry the job writes names them); undefined when the value is not one.
+ */
+export function parseAuditActor(value: unknown): AuditActor | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { actorId, actorName, actorKind, traceId } = value as Record<string, unknown>;
+  if (typeof actorKind !== 'string' || !actorKinds.includes(actorKind) || typeof traceId !== 'string') return undefined;
+  if ((actorId !== undefined && typeof actorId !== 'string') || (actorName !== undefined && typeof actorName !== 'string')) return undefined;
+  return {
+    actorKind: actorKind as AuditActorKind,
+    traceId,
+    ...(actorId === undefined ? {} : { actorId }),
+    ...(actorName === undefined ? {} : { actorName }),
+  };
+}

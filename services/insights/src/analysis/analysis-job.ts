@@ -1,4 +1,4 @@
-import type { AuditActor, AuditActorKind } from '@causeloop/platform/audit';
+import { parseAuditActor, type AuditActor } from '@causeloop/platform/audit';
 import { CauseloopError } from '@causeloop/platform/errors';
 import type { JobHandler } from '@causeloop/platform/job-queue';
 import type { LlmTier } from '../llm/llm-provider.js';
@@ -21,7 +21,6 @@ export interface AnalysisJobResult {
 }
 
 const tiers: readonly string[] = ['fast', 'balanced', 'deep'] satisfies readonly LlmTier[];
-const actorKinds: readonly string[] = ['user', 'service_account', 'operator', 'system'] satisfies readonly AuditActorKind[];
 
 /**
  * Works an analysis job: asks the provider outside any transaction, then stores the analysis
@@ -53,17 +52,7 @@ function readPayload(payload: unknown): AnalysisJobPayload | undefined {
   if (typeof subject !== 'object' || subject === null || typeof tier !== 'string' || !tiers.includes(tier)) return undefined;
   const { kind, id } = subject as Record<string, unknown>;
   if ((kind !== 'issue' && kind !== 'pattern') || typeof id !== 'string') return undefined;
-  if (typeof actor !== 'object' || actor === null) return undefined;
-  const { actorId, actorName, actorKind, traceId } = actor as Record<string, unknown>;
-  if (typeof actorKind !== 'string' || !actorKinds.includes(actorKind) || typeof traceId !== 'string') return undefined;
-  return {
-    subject: { kind, id },
-    tier: tier as LlmTier,
-    requested_by: {
-      actorKind: actorKind as AuditActorKind,
-      traceId,
-      ...(typeof actorId === 'string' ? { actorId } : {}),
-      ...(typeof actorName === 'string' ? { actorName } : {}),
-    },
-  };
+  const requestedBy = parseAuditActor(actor);
+  if (requestedBy === undefined) return undefined;
+  return { subject: { kind, id }, tier: tier as LlmTier, requested_by: requestedBy };
 }

@@ -5,14 +5,16 @@ import { withTenant } from '@causeloop/platform/db';
 import { invalidField, notFound } from '@causeloop/platform/errors';
 import { withIdempotentMutation } from '@causeloop/platform/idempotency';
 import type { ScopedHandler } from '@causeloop/platform/identity';
+import { enqueueJob, readJob } from '@causeloop/platform/job-queue';
 import { readPage, writePage } from '@causeloop/platform/pagination';
 import type { InsightsDeps } from '../deps.js';
 import { invalidTransition, patternMerged } from '../errors.js';
 import { startProof } from '../loop/start-proof.js';
-import { recommendForPattern, type RecommendDeps } from '../loop/store-recommendations.js';
+import { recommendationsJob, type RecommendationsJobPayload } from '../loop/recommendations-job.js';
 import { readPosition } from '../stores/keyset.js';
 import type { LoopRow } from '../stores/loop-store.js';
 import type { RecommendationFilter, RecommendationSortColumn, RecommendationStatus } from '../stores/recommendation-store.js';
+import { jobView } from './job-view.js';
 import { loopView, recommendationView } from './recommendation-views.js';
 
 /** Where a recommendation may move; implemented and dismissed are final. */
@@ -98,15 +100,28 @@ export function updateRecommendation(
   };
 }
 
-/** ProposeRecommendations: the pattern's recommendations, proposed and stored when it has none. */
-export function proposePatternRecommendations(deps: RecommendDeps): ScopedHandler<typeof RecommendationService, 'proposeRecommendations'> {
+/**
+ * ProposeRecommendations: queues a `recommendations` job for the pattern (recommendations-job.ts)
+ * and answers 202 with it, under the call's Idempotency-Key; 404 when the pattern is not the
+ * workspace's. The provider is asked when the job runs: a model may take longer than a
+ * request should wait.
+ */
+export function proposePatternRecommendations(
+  deps: Pick<InsightsDeps, 'pool' | 'patterns' | 'jobWorker'>,
+): ScopedHandler<typeof RecommendationService, 'proposeRecommendations'> {
   return async (request, context) => {
     const mutation = { method: RecommendationService.method.proposeRecommendations, request };
-    return recommendForPattern(
-      deps,
-      { workspaceId: context.principal.workspaceId, patternId: request.patternId, tier: 'balanced', actor: auditActor(context) },
-      (write) => withIdempotentMutation(deps.pool, context, mutation, async (client) => ({ data: (await write(client)).map((row) => recommendationView(row)) })),
-    );
+    const payload: RecommendationsJobPayload = { pattern_id: request.patternId, requested_by: auditActor(context) };
+    const answer = await withIdempotentMutation(deps.pool, context, mutation, async (client) => {
+      if ((await deps.patterns.get(client, { id: request.patternId })) === undefined) throw notFound('pattern');
+      const { id } = await enqueueJob(client, { workspaceId: context.principal.workspaceId, kind: recommendationsJob, payload });
+      const job = await readJob(client, id);
+      if (job === undefined) throw new Error(`job ${id} was queued and cannot be read back`);
+      return { job: jobView(job) };
+    });
+    // Committed: start it now rather than at the next poll.
+    deps.jobWorker?.wake();
+    return answer;
   };
 }
 

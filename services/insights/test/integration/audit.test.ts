@@ -53,8 +53,10 @@ beforeAll(async () => {
   await stack.call(tenant.owner, 'PATCH', `/v1/patterns/${orders!.pattern_id}`, { status: 'active' }); // pattern.updated
   await post(`/v1/patterns/${orders!.pattern_id}/merge`, { source_pattern_ids: [billing!.pattern_id] }); // pattern.merged
   await post(`/v1/patterns/${orders!.pattern_id}/split`, { fingerprint: billing!.grouping.fingerprint }); // pattern.split
-  const proposed = await post<{ data: { id: string }[] }>(`/v1/patterns/${orders!.pattern_id}/recommendations`, {}); // recommendation.proposed
-  await stack.call(tenant.owner, 'PATCH', `/v1/recommendations/${proposed.data[0]!.id}`, { status: 'in_progress' }); // recommendation.updated
+  const proposing = await post<{ job: { id: string } }>(`/v1/patterns/${orders!.pattern_id}/recommendations`, {});
+  const proposed = await stack.jobEnded(tenant.owner, proposing.job.id); // recommendation.proposed, by the job in the asker's name
+  const [recommendationId] = proposed.result!['recommendation_ids'] as string[];
+  await stack.call(tenant.owner, 'PATCH', `/v1/recommendations/${recommendationId!}`, { status: 'in_progress' }); // recommendation.updated
   // A cluster client, straight to insights with a service-account token and its own trace.
   const token = await stack.serviceAccountToken(tenant, 'ROLE_OWNER');
   await stack.clients().ingest.ingestEvent(

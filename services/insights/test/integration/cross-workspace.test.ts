@@ -57,14 +57,10 @@ beforeAll(async () => {
       tenant.workspaceId,
     ]);
     // Recommendations (offline) for the pattern, so one of the other's can be named.
-    const { data: recommendations } = await stack.call<{ data: { id: string }[] }>(
-      tenant.owner,
-      'POST',
-      `/v1/patterns/${answer.accepted[0]!.pattern_id}/recommendations`,
-      {},
-    );
+    const proposing = await stack.call<{ job: { id: string } }>(tenant.owner, 'POST', `/v1/patterns/${answer.accepted[0]!.pattern_id}/recommendations`, {});
+    const recommendations = (await stack.jobEnded(tenant.owner, proposing.job.id)).result!['recommendation_ids'] as string[];
     return {
-      recommendation_id: recommendations[0]!.id,
+      recommendation_id: recommendations[0]!,
       job_id: job!.id,
       issue_id: answer.accepted[0]!.issue_id,
       pattern_id: answer.accepted[0]!.pattern_id,

@@ -8,7 +8,7 @@ import { PgLoopStore } from '../../src/stores/loop-store.js';
 import { PgOutboxStore } from '../../src/stores/outbox-store.js';
 import { PgPatternStore } from '../../src/stores/pattern-store.js';
 import { PgRecommendationStore } from '../../src/stores/recommendation-store.js';
-import { startInsightsStack, type InsightsStack, type Tenant } from '../support/insights-stack.js';
+import { startInsightsStack, type InsightsStack, type JobJson, type Tenant } from '../support/insights-stack.js';
 
 // Closing the loop (issue 19, docs/loop.md), through the gateway and the real insights
 // process (offline provider, its job worker analysing patterns that become active). The
@@ -215,9 +215,14 @@ describe('proposing fixes', () => {
       record: { source: 'sentry', external_id: 'race-1', title: 'Ledger export stalled at page 3', service: 'exports' },
     });
     const patternId = answer.pattern_id;
-    const propose = () => stack.call<{ data: RecommendationJson[] }>(tenant.owner, 'POST', `/v1/patterns/${patternId}/recommendations`, {});
-    const answers = await Promise.all([propose(), propose(), propose()]);
-    const ids = answers.map(({ data }) => data.map((recommendation) => recommendation.id).sort());
+    const propose = async () => {
+      const { job } = await stack.call<{ job: JobJson }>(tenant.owner, 'POST', `/v1/patterns/${patternId}/recommendations`, {}, 202);
+      return stack.jobEnded(tenant.owner, job.id);
+    };
+    // Three jobs, worked at once by the job worker (10 slots): they race for the pattern.
+    const jobs = await Promise.all([propose(), propose(), propose()]);
+    for (const job of jobs) expect(job.status).toBe('succeeded');
+    const ids = jobs.map((job) => [...(job.result!['recommendation_ids'] as string[])].sort());
     expect(ids[0]!.length).toBeGreaterThan(0);
     expect(ids[1]).toEqual(ids[0]);
     expect(ids[2]).toEqual(ids[0]);

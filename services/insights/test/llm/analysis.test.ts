@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInsightsStack, type IngestBatchJson, type InsightsStack, type Tenant } from '../support/insights-stack.js';
+import { startInsightsStack, type IngestBatchJson, type InsightsStack, type JobJson, type Tenant } from '../support/insights-stack.js';
 import type { FakeLlmServer } from '../support/fake-llm-server.js';
 import { openAiCompletion, startFakeOpenAi } from '../support/fake-openai.js';
 import { validAnalysis } from '../support/llm-fixtures.js';
@@ -25,14 +25,6 @@ interface AnalysisJson {
   model: string;
   model_version: string;
   created_at: string;
-}
-
-interface JobJson {
-  id: string;
-  kind: string;
-  status: string;
-  last_error?: string;
-  result?: { analysis_id?: string };
 }
 
 let stack: InsightsStack;
@@ -72,16 +64,6 @@ afterAll(async () => {
   await openAi?.close();
 });
 
-/** The job once it has ended (succeeded, failed or dead), read through the gateway. */
-async function ended(jobId: string): Promise<JobJson> {
-  for (let tries = 0; tries < 400; tries++) {
-    const { job } = await stack.call<{ job: JobJson }>(tenant.owner, 'GET', `/v1/jobs/${jobId}`);
-    if (['succeeded', 'failed', 'dead'].includes(job.status)) return job;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`job ${jobId} did not end within 20 s`);
-}
-
 /**
  * Asks for an analysis at `url` (202 with the queued job), waits for the job, and reads the
  * subject's analysis at `read`: the one the job's result names.
@@ -89,10 +71,10 @@ async function ended(jobId: string): Promise<JobJson> {
 async function analysed(url: string, payload: object, read: string): Promise<AnalysisJson> {
   const { job } = await stack.call<{ job: JobJson }>(tenant.owner, 'POST', url, payload, 202);
   expect(job).toMatchObject({ kind: 'analysis', status: expect.stringMatching(/^(queued|running|succeeded)$/) });
-  const done = await ended(job.id);
+  const done = await stack.jobEnded(tenant.owner, job.id);
   expect(done).toMatchObject({ status: 'succeeded', result: { analysis_id: expect.any(String) } });
   const { analysis } = await stack.call<{ analysis: AnalysisJson }>(tenant.owner, 'GET', read);
-  expect(analysis.id).toBe(done.result!.analysis_id);
+  expect(analysis.id).toBe(done.result!['analysis_id']);
   return analysis;
 }
 
@@ -119,7 +101,7 @@ describe('analysis with the offline provider, through the gateway', () => {
     expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
     const jobId = (first.json() as { job: JobJson }).job.id;
     expect((second.json() as { job: JobJson }).job.id).toBe(jobId);
-    await ended(jobId);
+    await stack.jobEnded(tenant.owner, jobId);
     const jobs = await stack.asAdmin<{ n: number }>(
       `select count(*)::int as n from jobs where workspace_id = $1 and kind = 'analysis' and payload->>'tier' = 'fast'`,
       [tenant.workspaceId],

@@ -64,6 +64,8 @@ export interface InsightsStack {
   send(token: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers?: Record<string, string>): Promise<GatewayResponse>;
   /** gRPC clients of an insights process. */
   clients(address?: string): InsightsClients;
+  /** A job (GET /v1/jobs/{id} as `token`) once it has ended: succeeded, failed or dead. */
+  jobEnded(token: string, jobId: string): Promise<JobJson>;
   /** Stops the insights process and starts a new one (and a gateway in front of it). */
   restartInsights(env?: Readonly<Record<string, string>>): Promise<void>;
   /** Another insights process on the same database, beside the first. */
@@ -135,6 +137,14 @@ export async function startInsightsStack(): Promise<InsightsStack> {
       return response.json();
     },
     send,
+    async jobEnded(token, jobId) {
+      for (let tries = 0; tries < 400; tries++) {
+        const { job } = await stack.call<{ job: JobJson }>(token, 'GET', `/v1/jobs/${jobId}`);
+        if (['succeeded', 'failed', 'dead'].includes(job.status)) return job;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`job ${jobId} did not end within 20 s`);
+    },
     clients(address = insights.grpcAddress) {
       const options = { address, defaultDeadlineMs: 30_000 };
       const clients = {
@@ -186,6 +196,15 @@ export async function startInsightsStack(): Promise<InsightsStack> {
     },
   };
   return stack;
+}
+
+/** A job as GET /v1/jobs/{id} and the 202 of a call that queued one show it. */
+export interface JobJson {
+  id: string;
+  kind: string;
+  status: string;
+  last_error?: string;
+  result?: Record<string, unknown>;
 }
 
 /** A failure record in the JSON the HTTP API takes. */
