@@ -122,6 +122,9 @@ export async function benchGateway(): Promise<void> {
       const idleAfterLoad = new Map(
         await Promise.all([off.gateway, off.auth].map(async (service) => [service, await residentBytes(pid(service.child))] as const)),
       );
+      // Where that memory is: V8's heap (committed and used) and memory outside it, from each
+      // process's own metrics.
+      const heapAfterLoad = new Map(await Promise.all([off.gateway, off.auth].map(async (service) => [service, await heapFigures(service)] as const)));
 
       const order: Path[] = [floorPath, offPaths.tenant, onPaths.tenant, direct.tenant, offPaths.scopes, onPaths.scopes, direct.scopes];
       const windows = new Map<Path, Window[]>(order.map((p) => [p, []]));
@@ -164,6 +167,10 @@ export async function benchGateway(): Promise<void> {
         console.log(
           `  ${`${s.name} (tracing ${s.label})`.padEnd(24)}${`${s.readyMs.toFixed(0)} ms`.padStart(12)}${mb(idle).padStart(10)}${(loaded === undefined ? '–' : mb(loaded)).padStart(12)}${mb(bare).padStart(9)}   ${verdict(ok)}`,
         );
+      }
+      for (const [service, heap] of heapAfterLoad) {
+        const name = started.find((s) => s.process === service)?.name ?? '?';
+        console.log(`  ${name} after load: V8 heap ${mb(heap.heapTotal)} committed, ${mb(heap.heapUsed)} used; external ${mb(heap.external)}; the rest of its resident memory is native (buffers, TLS, allocator)`);
       }
       console.log(`  (the OTLP stand-in received ${sink.exports()} exports from the tracing-on processes)`);
     } finally {
@@ -338,6 +345,13 @@ function spread(values: readonly number[], digits: number): string {
 
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+/** V8 heap figures from a service's own /metrics (prom-client's default metrics). */
+async function heapFigures(service: ServiceProcess): Promise<{ heapTotal: number; heapUsed: number; external: number }> {
+  const text = await (await fetch(`${service.opsUrl}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { heapTotal: value('nodejs_heap_size_total_bytes'), heapUsed: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pid(child: ChildProcess): number {
