@@ -209,6 +209,16 @@ describe('the loop', () => {
 });
 
 describe('proposing fixes', () => {
+  it('answers 404 for a pattern not in the workspace, and a job whose pattern is gone ends as failed', async () => {
+    const unknown = await stack.send(tenant.owner, 'POST', '/v1/patterns/0190d6c2-7c5e-7000-8000-00000000000c/recommendations', {});
+    expect(unknown.statusCode).toBe(404);
+    const [row] = await stack.asAdmin<{ id: string }>(`insert into jobs (workspace_id, id, kind, payload) values ($1, uuidv7(), 'recommendations', $2) returning id`, [
+      tenant.workspaceId,
+      JSON.stringify({ pattern_id: '0190d6c2-7c5e-7000-8000-00000000000c', requested_by: { actorKind: 'user', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' } }),
+    ]);
+    expect(await stack.jobEnded(tenant.owner, row!.id)).toMatchObject({ status: 'failed', last_error: 'the pattern no longer exists', attempts: 1 });
+  });
+
   it('stores one set when two callers ask for the same pattern at once', async () => {
     // One record: an emerging pattern, so no analysis job proposes anything meanwhile.
     const answer = await stack.call<{ pattern_id: string }>(tenant.owner, 'POST', '/v1/ingest/events', {

@@ -150,6 +150,27 @@ describe('analysis with the offline provider, through the gateway', () => {
   });
 });
 
+describe('analysis jobs that cannot run', () => {
+  /** Queues an analysis job as the API would, with `payload`, and waits for it to end. */
+  const queued = async (payload: object) => {
+    const [row] = await stack.asAdmin<{ id: string }>(`insert into jobs (workspace_id, id, kind, payload) values ($1, uuidv7(), 'analysis', $2) returning id`, [
+      tenant.workspaceId,
+      JSON.stringify(payload),
+    ]);
+    return stack.jobEnded(tenant.owner, row!.id);
+  };
+  const requestedBy = { actorKind: 'user', actorId: '0190d6c2-7c5e-7000-8000-00000000000a', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' };
+
+  it('end as failed, saying why, when the subject no longer exists or the payload is not one', async () => {
+    const gone = await queued({ subject: { kind: 'issue', id: '0190d6c2-7c5e-7000-8000-00000000000b' }, tier: 'fast', requested_by: requestedBy });
+    expect(gone).toMatchObject({ status: 'failed', last_error: 'the issue no longer exists', attempts: 1 });
+    const malformed = await queued({ subject: { kind: 'tenant', id: 'x' }, tier: 'fast', requested_by: requestedBy });
+    expect(malformed).toMatchObject({ status: 'failed', last_error: 'the job does not name a subject, a tier and who asked' });
+    const anonymous = await queued({ subject: { kind: 'issue', id: batch.accepted[1]!.issue_id }, tier: 'fast', requested_by: { actorKind: 'nobody' } });
+    expect(anonymous).toMatchObject({ status: 'failed', last_error: 'the job does not name a subject, a tier and who asked' });
+  });
+});
+
 describe('analysis with the openai provider, configured by environment', () => {
   it('runs the real SDK against the configured base URL and records ok and refused outcomes', async () => {
     // Every replica works the queue, so the provider is the deployment's: insights is

@@ -203,6 +203,7 @@ export interface JobJson {
   id: string;
   kind: string;
   status: string;
+  attempts: number;
   last_error?: string;
   result?: Record<string, unknown>;
 }
