@@ -317,6 +317,7 @@ spec:
           workingDir: /app
           command: ["node"]
           args:
+            - --max-semi-space-size=16
             {{- range $c.nodeOptions }}
             - {{ . | quote }}
             {{- end }}
