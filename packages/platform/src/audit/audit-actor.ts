@@ -1,7 +1,9 @@
 import { TokenKind, type Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 
 /** Who made a change: a person, a service account, a platform operator or the system itself. */
-export type AuditActorKind = 'user' | 'service_account' | 'operator' | 'system';
+/** Who can make a change (audit_log.actor_kind's CHECK, 0012, lists the same). */
+export const auditActorKinds = ['user', 'service_account', 'operator', 'system'] as const;
+export type AuditActorKind = (typeof auditActorKinds)[number];
 
 /** The fields of an audit entry that say who made the change and in which trace. */
 export interface AuditActor {
@@ -47,8 +49,6 @@ function principalActor(principal: Principal | undefined): NamedActor {
   };
 }
 
-const actorKinds: readonly string[] = ['user', 'service_account', 'operator', 'system'] satisfies readonly AuditActorKind[];
-
 /**
  * An AuditActor read back from JSON (a queued job's payload, which carries who asked for the
  * work so the entry the job writes names them); undefined when the value is not one.
@@ -56,7 +56,7 @@ const actorKinds: readonly string[] = ['user', 'service_account', 'operator', 's
 export function parseAuditActor(value: unknown): AuditActor | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { actorId, actorName, actorKind, traceId } = value as Record<string, unknown>;
-  if (typeof actorKind !== 'string' || !actorKinds.includes(actorKind) || typeof traceId !== 'string') return undefined;
+  if (typeof actorKind !== 'string' || !(auditActorKinds as readonly string[]).includes(actorKind) || typeof traceId !== 'string') return undefined;
   if ((actorId !== undefined && typeof actorId !== 'string') || (actorName !== undefined && typeof actorName !== 'string')) return undefined;
   return {
     actorKind: actorKind as AuditActorKind,

@@ -16,11 +16,13 @@ export interface JobRow {
   readonly finished_at: Date | null;
 }
 
-/** One job of the current tenant (the API's view: no payload, no worker name); undefined when RLS hides it or it does not exist. */
+/** The columns of a JobRow: the API's view of a job (no payload, no worker name). */
+export const jobRowColumns = 'id, kind, status, attempts, max_attempts, run_after, lease_expires_at, last_error, result, created_at, updated_at, finished_at';
+
+/** One job of the current tenant; undefined when RLS hides it or it does not exist. */
 export async function readJob(client: TenantClient, id: string): Promise<JobRow | undefined> {
   const result = await client.query<JobRow>(
-    `select id, kind, status, attempts, max_attempts, run_after, lease_expires_at, last_error, result, created_at, updated_at, finished_at
-       from jobs where id = $1`,
+    `select ${jobRowColumns} from jobs where id = $1`,
     [id],
   );
   return result.rows[0];

@@ -1,7 +1,7 @@
 import { parseAuditActor, type AuditActor } from '@causeloop/platform/audit';
-import { CauseloopError } from '@causeloop/platform/errors';
 import type { JobHandler } from '@causeloop/platform/job-queue';
-import type { LlmTier } from '../llm/llm-provider.js';
+import { failWhenGone } from '../jobs/fail-when-gone.js';
+import { llmTiers, type LlmTier } from '../llm/llm-provider.js';
 import type { AnalysisSubject } from '../stores/analysis-store.js';
 import { runAnalysis, type AnalysisDeps } from './analyze-subject.js';
 
@@ -20,8 +20,6 @@ export interface AnalysisJobResult {
   readonly analysis_id: string;
 }
 
-const tiers: readonly string[] = ['fast', 'balanced', 'deep'] satisfies readonly LlmTier[];
-
 /**
  * Works an analysis job: asks the provider outside any transaction, then stores the analysis
  * (whatever its outcome), its audit entry in the name of whoever asked, and links its prompt
@@ -34,14 +32,9 @@ export function analysisHandler(deps: AnalysisDeps): JobHandler {
     const payload = readPayload(job.payload);
     if (payload === undefined) return context.fail('the job does not name a subject, a tier and who asked');
     const call = { workspaceId: job.workspaceId, subject: payload.subject, tier: payload.tier, actor: payload.requested_by, signal: context.signal };
-    try {
-      await runAnalysis(deps, call, (write) =>
-        context.complete(async (client): Promise<AnalysisJobResult> => ({ analysis_id: (await write(client)).id })),
-      );
-    } catch (error) {
-      if (error instanceof CauseloopError && error.code === 'not_found') return context.fail(`the ${payload.subject.kind} no longer exists`);
-      throw error;
-    }
+    await failWhenGone(context, `the ${payload.subject.kind} no longer exists`, () =>
+      runAnalysis(deps, call, (write) => context.complete(async (client): Promise<AnalysisJobResult> => ({ analysis_id: (await write(client)).id }))),
+    );
   };
 }
 
@@ -49,7 +42,7 @@ export function analysisHandler(deps: AnalysisDeps): JobHandler {
 function readPayload(payload: unknown): AnalysisJobPayload | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const { subject, tier, requested_by: actor } = payload as Record<string, unknown>;
-  if (typeof subject !== 'object' || subject === null || typeof tier !== 'string' || !tiers.includes(tier)) return undefined;
+  if (typeof subject !== 'object' || subject === null || typeof tier !== 'string' || !(llmTiers as readonly string[]).includes(tier)) return undefined;
   const { kind, id } = subject as Record<string, unknown>;
   if ((kind !== 'issue' && kind !== 'pattern') || typeof id !== 'string') return undefined;
   const requestedBy = parseAuditActor(actor);

@@ -4,7 +4,7 @@ import type { TenantClient } from '@causeloop/platform/db';
 import { notFound } from '@causeloop/platform/errors';
 import { withIdempotentMutation } from '@causeloop/platform/idempotency';
 import type { ScopedHandler } from '@causeloop/platform/identity';
-import { enqueueJob, readJob } from '@causeloop/platform/job-queue';
+import { enqueueJob } from '@causeloop/platform/job-queue';
 import { analysisJob, type AnalysisJobPayload } from '../analysis/analysis-job.js';
 import type { InsightsDeps } from '../deps.js';
 import type { LlmTier } from '../llm/llm-provider.js';
@@ -48,8 +48,5 @@ async function queueAnalysis(deps: AnalyzeDeps, client: TenantClient, workspaceI
   const { subject } = payload;
   const known = subject.kind === 'issue' ? await deps.issues.get(client, { id: subject.id }) : await deps.patterns.get(client, { id: subject.id });
   if (known === undefined) throw notFound(subject.kind);
-  const { id } = await enqueueJob(client, { workspaceId, kind: analysisJob, payload });
-  const job = await readJob(client, id);
-  if (job === undefined) throw new Error(`job ${id} was queued and cannot be read back`);
-  return jobView(job);
+  return jobView(await enqueueJob(client, { workspaceId, kind: analysisJob, payload }));
 }

@@ -5,7 +5,7 @@ import { withTenant } from '@causeloop/platform/db';
 import { invalidField, notFound } from '@causeloop/platform/errors';
 import { withIdempotentMutation } from '@causeloop/platform/idempotency';
 import type { ScopedHandler } from '@causeloop/platform/identity';
-import { enqueueJob, readJob } from '@causeloop/platform/job-queue';
+import { enqueueJob } from '@causeloop/platform/job-queue';
 import { readPage, writePage } from '@causeloop/platform/pagination';
 import type { InsightsDeps } from '../deps.js';
 import { invalidTransition, patternMerged } from '../errors.js';
@@ -114,10 +114,7 @@ export function proposePatternRecommendations(
     const payload: RecommendationsJobPayload = { pattern_id: request.patternId, requested_by: auditActor(context) };
     const answer = await withIdempotentMutation(deps.pool, context, mutation, async (client) => {
       if ((await deps.patterns.get(client, { id: request.patternId })) === undefined) throw notFound('pattern');
-      const { id } = await enqueueJob(client, { workspaceId: context.principal.workspaceId, kind: recommendationsJob, payload });
-      const job = await readJob(client, id);
-      if (job === undefined) throw new Error(`job ${id} was queued and cannot be read back`);
-      return { job: jobView(job) };
+      return { job: jobView(await enqueueJob(client, { workspaceId: context.principal.workspaceId, kind: recommendationsJob, payload })) };
     });
     // Committed: start it now rather than at the next poll.
     deps.jobWorker?.wake();

@@ -1,7 +1,7 @@
 import { auditActor } from '@causeloop/platform/audit';
 import type { TenantClient } from '@causeloop/platform/db';
-import { CauseloopError } from '@causeloop/platform/errors';
 import type { JobHandler } from '@causeloop/platform/job-queue';
+import { failWhenGone } from '../jobs/fail-when-gone.js';
 import { generateTraceId } from '@causeloop/platform/tracing';
 import { runAnalysis, type AnalysisDeps } from '../analysis/analyze-subject.js';
 import { recommendForPattern, type RecommendDeps } from './store-recommendations.js';
@@ -26,13 +26,11 @@ export function patternAnalysisHandler(deps: AnalysisDeps & RecommendDeps): JobH
     const call = { workspaceId: job.workspaceId, tier: 'balanced' as const, actor, signal: context.signal };
     const writes: Write[] = [];
     const keep = async (write: Write) => void writes.push(write);
-    try {
+    const asked = await failWhenGone(context, 'the pattern no longer exists', async () => {
       await runAnalysis(deps, { ...call, subject: { kind: 'pattern', id: patternId } }, keep);
       await recommendForPattern(deps, { ...call, patternId }, keep);
-    } catch (error) {
-      if (error instanceof CauseloopError && error.code === 'not_found') return context.fail('the pattern no longer exists');
-      throw error;
-    }
+    });
+    if (!asked) return;
     await context.complete(async (client) => {
       for (const write of writes) await write(client);
     });

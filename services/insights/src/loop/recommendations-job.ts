@@ -1,6 +1,6 @@
 import { parseAuditActor, type AuditActor } from '@causeloop/platform/audit';
-import { CauseloopError } from '@causeloop/platform/errors';
 import type { JobHandler } from '@causeloop/platform/job-queue';
+import { failWhenGone } from '../jobs/fail-when-gone.js';
 import { recommendForPattern, type RecommendDeps } from './store-recommendations.js';
 
 /** The job kind ProposeRecommendations queues: fixes for one pattern, asked for by someone. */
@@ -28,13 +28,10 @@ export function recommendationsHandler(deps: RecommendDeps): JobHandler {
     const patternId = payload?.pattern_id;
     const actor = parseAuditActor(payload?.requested_by);
     if (typeof patternId !== 'string' || actor === undefined) return context.fail('the job does not name a pattern and who asked');
-    try {
-      await recommendForPattern(deps, { workspaceId: job.workspaceId, patternId, tier: 'balanced', actor, signal: context.signal }, (write) =>
+    await failWhenGone(context, 'the pattern no longer exists', () =>
+      recommendForPattern(deps, { workspaceId: job.workspaceId, patternId, tier: 'balanced', actor, signal: context.signal }, (write) =>
         context.complete(async (client): Promise<RecommendationsJobResult> => ({ recommendation_ids: (await write(client)).map((row) => row.id) })),
-      );
-    } catch (error) {
-      if (error instanceof CauseloopError && error.code === 'not_found') return context.fail('the pattern no longer exists');
-      throw error;
-    }
+      ),
+    );
   };
 }
