@@ -1,14 +1,12 @@
 import type { DescService } from '@bufbuild/protobuf';
-import type { Interceptor } from '@grpc/grpc-js';
 import { context as otelContext } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { createBaseGrpcClient, type BaseGrpcClientOptions, type GrpcClient } from '../grpc-client/create-base-grpc-client.js';
 import { createGrpcMetrics } from '../metrics/grpc-metrics.js';
 import { deadlineFromContext } from './call-context.js';
-import { createClientMetricsInterceptor } from './interceptors/client-metrics.js';
-import { createClientPropagationInterceptor } from './interceptors/client-propagation.js';
+import { createClientCallObserver } from './client-call-observer.js';
 
-export interface GrpcClientOptions extends Omit<BaseGrpcClientOptions, 'interceptors' | 'inheritedDeadline'> {
+export interface GrpcClientOptions extends Omit<BaseGrpcClientOptions, 'observeCall' | 'inheritedDeadline'> {
   /** When given, client metrics are declared on (or reused from) it. */
   readonly registry?: Registry;
 }
@@ -20,11 +18,9 @@ export interface GrpcClientOptions extends Omit<BaseGrpcClientOptions, 'intercep
  * counted and timed.
  */
 export function createGrpcClient<S extends DescService>(service: S, options: GrpcClientOptions): GrpcClient<S> {
-  const interceptors: Interceptor[] = [createClientPropagationInterceptor()];
-  if (options.registry !== undefined) interceptors.push(createClientMetricsInterceptor(createGrpcMetrics(options.registry)));
   return createBaseGrpcClient(service, {
     ...options,
-    interceptors,
+    observeCall: createClientCallObserver(options.registry === undefined ? undefined : createGrpcMetrics(options.registry)),
     inheritedDeadline: () => deadlineFromContext(otelContext.active()),
   });
 }
