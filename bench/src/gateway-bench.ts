@@ -159,7 +159,7 @@ export async function benchGateway(): Promise<void> {
       console.log('\nFootprint (resident memory from /proc; "bare" is a Node process importing only the same top-level libraries)');
       console.log(`  ${'service'.padEnd(24)}${'spawn→ready'.padStart(12)}${'idle'.padStart(10)}${'after load'.padStart(12)}${'bare'.padStart(9)}   targets: ready <= ${targets.spawnToReadyMs} ms, idle <= max(${targets.idleRssMb} MB, ${targets.idleRssVsBare}x bare)`);
       for (const s of started) {
-        const bare = await bareImportsRss(s.name);
+        const bare = await bareImportsRss(s.name, s.label === 'on');
         const idle = idleAfterStart.get(s.process)!;
         const loaded = idleAfterLoad.get(s.process);
         const allowed = Math.max(targets.idleRssMb * 1e6, targets.idleRssVsBare * bare);
@@ -405,8 +405,8 @@ async function startFloorProcess(args: readonly string[]): Promise<{ child: Chil
 
 /**
  * The top-level libraries a service loads: the platform's runtime ones every service
- * shares, plus those its own manifest names. (The tracing SDK is not among them: it loads
- * only when an exporter is configured.)
+ * shares, plus those its own manifest names, plus, with tracing on, the trace SDK and
+ * exporter the platform then loads (and only then).
  */
 const sharedLibraries = ['@grpc/grpc-js', '@grpc/reflection', 'grpc-health-check', '@bufbuild/protobuf', 'pino', 'prom-client', 'ajv', 'ajv-formats', 'jose', '@opentelemetry/api', '@opentelemetry/context-async-hooks'];
 const ownLibraries: Readonly<Record<string, readonly string[]>> = {
@@ -417,8 +417,10 @@ const ownLibraries: Readonly<Record<string, readonly string[]>> = {
   crypto: [],
 };
 
-async function bareImportsRss(service: string): Promise<number> {
-  const libraries = [...sharedLibraries, ...(ownLibraries[service] ?? [])];
+const tracingLibraries = ['@opentelemetry/sdk-trace', '@opentelemetry/resources', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/instrumentation-pg'];
+
+async function bareImportsRss(service: string, tracing: boolean): Promise<number> {
+  const libraries = [...sharedLibraries, ...(ownLibraries[service] ?? []), ...(tracing ? tracingLibraries : [])];
   const child = spawn(process.execPath, [bareImportsMain, ...libraries], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -6,7 +6,7 @@ import { tracingConfigured } from './tracing-config.js';
 
 if (tracingConfigured(process.env)) {
   const { startTracing } = await import('./start-tracing.js');
-  startTracing();
+  await startTracing();
 } else {
   installTraceContext();
 }

@@ -14,7 +14,7 @@ describe('deadlines across a chain of calls', () => {
   const downstreamOutcomes: { elapsedMs: number; code: string | false }[] = [];
 
   beforeAll(async () => {
-    // What @opentelemetry/sdk-node registers in a real process (this file runs in its own fork).
+    // What the platform's tracing registers in a real process (this file runs in its own fork).
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     downstream = await startEcho();
     downstreamClient = createGrpcClient(EchoService, {

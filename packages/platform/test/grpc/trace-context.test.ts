@@ -9,7 +9,7 @@ describe('trace context and request id across a call', () => {
   const seen: { traceId: string | undefined; requestId: string }[] = [];
 
   beforeAll(async () => {
-    // What @opentelemetry/sdk-node registers in a real process (this file runs in its own fork).
+    // What the platform's tracing registers in a real process (this file runs in its own fork).
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     echo = await startEcho({
