@@ -3,6 +3,9 @@
 // `edge <address>` is a bare fastify server whose one route makes one raw grpc-js unary
 // call to it per request (no auth, rate limit, routing table, JSON mapping or platform
 // code). Each prints one JSON line with its port once it listens; SIGTERM stops it.
+// A request with `x-floor-delay-ms: N` asks the echo to answer N ms late, so the floor can
+// be held to a gateway path's request rate (CPU per request depends on the rate: at a
+// lower one, each wake-up of the event loop serves fewer requests).
 import Fastify from 'fastify';
 import { credentials, makeGenericClientConstructor, Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 
@@ -19,10 +22,18 @@ const echoService: ServiceDefinition = {
   },
 };
 
+const payload = Buffer.from('{"scopes":["tokens:read"]}');
+
 const [mode, address] = process.argv.slice(2);
 if (mode === 'echo') {
   const server = new Server();
-  server.addService(echoService, { echo: (call: { request: Buffer }, callback: (error: null, value: Buffer) => void) => callback(null, call.request) });
+  server.addService(echoService, {
+    echo: (call: { request: Buffer }, callback: (error: null, value: Buffer) => void) => {
+      const delayMs = call.request.length === payload.length ? 0 : (JSON.parse(call.request.toString('utf8')) as { delay_ms: number }).delay_ms;
+      if (delayMs === 0) callback(null, call.request);
+      else setTimeout(() => callback(null, call.request), delayMs);
+    },
+  });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error === null ? resolve(bound) : reject(error))),
   );
@@ -31,11 +42,18 @@ if (mode === 'echo') {
 } else if (mode === 'edge' && address !== undefined) {
   const Client = makeGenericClientConstructor(echoService, 'Echo');
   const client = new Client(address, credentials.createInsecure());
-  const payload = Buffer.from('{"scopes":["tokens:read"]}');
+  const delayedPayloads = new Map<string, Buffer>();
+  const payloadFor = (delayMs: string | string[] | undefined): Buffer => {
+    if (typeof delayMs !== 'string') return payload;
+    let delayed = delayedPayloads.get(delayMs);
+    if (delayed === undefined) delayedPayloads.set(delayMs, (delayed = Buffer.from(JSON.stringify({ scopes: ['tokens:read'], delay_ms: Number(delayMs) }))));
+    return delayed;
+  };
   const app = Fastify({ logger: false });
-  app.get('/floor', async (_request, reply) => {
+  app.get('/floor', async (request, reply) => {
+    const body = payloadFor(request.headers['x-floor-delay-ms']);
     const answer = await new Promise<Buffer>((resolve, reject) =>
-      client.makeUnaryRequest('/bench.Echo/Echo', identity, identity, payload, { deadline: Date.now() + 10_000 }, (error, value) =>
+      client.makeUnaryRequest('/bench.Echo/Echo', identity, identity, body, { deadline: Date.now() + 10_000 }, (error, value) =>
         error === null && value !== undefined ? resolve(value) : reject(error ?? new Error('no answer')),
       ),
     );
