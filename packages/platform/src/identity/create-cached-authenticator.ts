@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { isCauseloopError } from '../errors/causeloop-error.js';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
+import { createExpiringMap } from './expiring-map.js';
 
 /** What auth's `Authenticate` answers: the principal and its signed assertion. */
 export interface Authentication {
@@ -29,9 +30,7 @@ export interface CachedAuthenticatorOptions {
 /** Forwarded assertions must still verify when the backend checks them, after the call's own latency. */
 const assertionMarginMs = 10_000;
 
-type Entry =
-  | { readonly expiresAt: number; readonly ok: true; readonly value: Authentication }
-  | { readonly expiresAt: number; readonly ok: false; readonly error: unknown };
+type Entry = { readonly ok: true; readonly value: Authentication } | { readonly ok: false; readonly error: unknown };
 
 /**
  * Authenticate with a short cache, keyed by the token's SHA-256 so no token sits in memory
@@ -48,18 +47,8 @@ export function createCachedAuthenticator(options: CachedAuthenticatorOptions): 
   const negativeTtlMs = options.negativeTtlMs ?? 5_000;
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, Entry>();
+  const entries = createExpiringMap<Entry>({ maxEntries, now });
   const inFlight = new Map<string, Promise<Authentication>>();
-
-  const remember = (key: string, entry: Entry): void => {
-    if (entry.expiresAt <= now()) return;
-    entries.delete(key);
-    if (entries.size >= maxEntries) {
-      const oldest = entries.keys().next();
-      if (oldest.done !== true) entries.delete(oldest.value);
-    }
-    entries.set(key, entry);
-  };
 
   const load = async (key: string, token: string): Promise<Authentication> => {
     try {
@@ -67,11 +56,11 @@ export function createCachedAuthenticator(options: CachedAuthenticatorOptions): 
       const started = now();
       const principalExpiry = value.principal.expiresAt === undefined ? Infinity : timestampMs(value.principal.expiresAt);
       const assertionExpiry = assertionExpiresAtMs(value.assertion) - assertionMarginMs;
-      remember(key, { ok: true, value, expiresAt: Math.min(started + maxTtlMs, principalExpiry, assertionExpiry) });
+      entries.set(key, { ok: true, value }, Math.min(started + maxTtlMs, principalExpiry, assertionExpiry));
       return value;
     } catch (error) {
       if (isCauseloopError(error) && error.code === 'unauthenticated') {
-        remember(key, { ok: false, error, expiresAt: now() + negativeTtlMs });
+        entries.set(key, { ok: false, error }, now() + negativeTtlMs);
       }
       throw error;
     }
@@ -83,11 +72,8 @@ export function createCachedAuthenticator(options: CachedAuthenticatorOptions): 
       const key = hash('sha256', token, 'hex');
       const cached = entries.get(key);
       if (cached !== undefined) {
-        if (cached.expiresAt > now()) {
-          if (cached.ok) return cached.value;
-          throw cached.error;
-        }
-        entries.delete(key);
+        if (cached.ok) return cached.value;
+        throw cached.error;
       }
       const pending = inFlight.get(key);
       if (pending !== undefined) return pending;

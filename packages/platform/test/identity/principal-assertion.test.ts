@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { PrincipalSchema, Role, TokenKind } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import { importPKCS8, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createAssertionSigner,
   createAssertionVerifier,
@@ -84,6 +84,54 @@ describe('principal assertions', () => {
     await expect(verifier.verify(withTamperedPayload(assertion, { workspace_id: 'other' }))).rejects.toMatchObject(invalid);
     await expect(verifier.verify(withTruncatedSignature(assertion))).rejects.toMatchObject(invalid);
     await expect(verifier.verify(unsecuredToken(decodePart(assertion, 1), { typ: 'causeloop-principal+jwt' }))).rejects.toMatchObject(invalid);
+  });
+
+  describe('remembering verified assertions', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('takes a remembered assertion only until it expires, then refuses it', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const verifier = createAssertionVerifier({ publicKeyPem: keys.publicKeyPem });
+      const assertion = await createAssertionSigner({ privateKeyPem: keys.privateKeyPem, ttlSeconds: 60 }).sign(principal);
+      await expect(verifier.verify(assertion)).resolves.toEqual(principal);
+      vi.setSystemTime(Date.now() + 50_000);
+      await expect(verifier.verify(assertion)).resolves.toEqual(principal);
+      // Past exp and the 5 s clock tolerance: a cache that ignored expiry would still answer.
+      vi.setSystemTime(Date.now() + 20_000);
+      await expect(verifier.verify(assertion)).rejects.toMatchObject(invalid);
+    });
+
+    it('never lets a tampered or truncated copy of a remembered assertion through', async () => {
+      const verifier = createAssertionVerifier({ publicKeyPem: keys.publicKeyPem });
+      const assertion = await createAssertionSigner({ privateKeyPem: keys.privateKeyPem }).sign(principal);
+      await expect(verifier.verify(assertion)).resolves.toEqual(principal);
+      await expect(verifier.verify(withTamperedPayload(assertion, { role: 'owner' }))).rejects.toMatchObject(invalid);
+      await expect(verifier.verify(withTamperedPayload(assertion, { workspace_id: 'other' }))).rejects.toMatchObject(invalid);
+      await expect(verifier.verify(withTruncatedSignature(assertion))).rejects.toMatchObject(invalid);
+      await expect(verifier.verify(assertion)).resolves.toEqual(principal);
+    });
+
+    it('gives each caller its own principal, so one that changes it changes nothing for the next', async () => {
+      const verifier = createAssertionVerifier({ publicKeyPem: keys.publicKeyPem });
+      const assertion = await createAssertionSigner({ privateKeyPem: keys.privateKeyPem }).sign(principal);
+      const first = await verifier.verify(assertion);
+      first.role = Role.OWNER;
+      first.scopes.push('tokens:write');
+      await expect(verifier.verify(assertion)).resolves.toEqual(principal);
+    });
+
+    it('keeps at most the number of assertions it is given, checking the others in full', async () => {
+      const verifier = createAssertionVerifier({ publicKeyPem: keys.publicKeyPem, maxRemembered: 2 });
+      const signer = createAssertionSigner({ privateKeyPem: keys.privateKeyPem });
+      const assertions = await Promise.all(
+        ['a', 'b', 'c'].map((name) => signer.sign(create(PrincipalSchema, { ...principal, displayName: name }))),
+      );
+      for (const assertion of assertions) await verifier.verify(assertion);
+      // Still correct for every one, remembered or evicted.
+      for (const [index, assertion] of assertions.entries()) {
+        await expect(verifier.verify(assertion)).resolves.toMatchObject({ displayName: ['a', 'b', 'c'][index] });
+      }
+    });
   });
 
   it('refuses to sign a principal without a role', async () => {
