@@ -51,8 +51,9 @@ const bareImportsMain = path.join(import.meta.dirname, 'bare-imports.js');
  * Each path is warmed until its CPU per request settles, then every path is measured in
  * alternating windows; figures are the median [min–max] of the windows, ratios the median
  * of the per-round ratios. Each gateway window is also set beside the floor held to the
- * rate that window reached, since CPU per request falls as the rate rises. Also each service's footprint: spawn to ready, idle resident
- * memory after start-up and after load, beside a bare process importing its libraries.
+ * rate that window reached, since CPU per request falls as the rate rises. Also each
+ * service's footprint: spawn to ready, idle resident memory after start-up and after load,
+ * beside a bare process importing its libraries.
  */
 export async function benchGateway(): Promise<void> {
   await withBenchDatabase(async ({ ownerUrl, appUrl }) => {

@@ -41,6 +41,8 @@ export interface BaseGrpcClientOptions {
 export interface CalledRpc {
   /** `/<service>/<method>`, as on the wire. */
   readonly path: string;
+  /** `<service>/<method>`, as logs and span names give it. */
+  readonly name: string;
   /** Fully qualified service name, e.g. `causeloop.auth.v1.AuthService`. */
   readonly service: string;
   /** Method name as written in the proto, e.g. `ListScopes`. */
@@ -114,7 +116,7 @@ export function createBaseGrpcClient<S extends DescService>(service: S, options:
   };
   for (const method of service.methods) {
     const definition = createMethodDefinition(method);
-    const rpc: CalledRpc = { path: definition.path, service: service.typeName, method: method.name };
+    const rpc: CalledRpc = { path: definition.path, name: `${service.typeName}/${method.name}`, service: service.typeName, method: method.name };
     methods[method.localName] = (request: MessageInitShape<DescMessage>, callOptions: GrpcCallOptions = {}) =>
       new Promise<Message>((resolve, reject) => {
         const { signal } = callOptions;
@@ -152,7 +154,7 @@ export function createBaseGrpcClient<S extends DescService>(service: S, options:
                 reject(signal.reason);
               } else {
                 const failure = error ?? ({ code: GrpcStatus.INTERNAL, details: 'no response', metadata: new Metadata() } as ServiceError);
-                logger?.debug({ rpc: rpc.path.slice(1), code: failure.code, details: failure.details }, 'grpc call failed');
+                logger?.debug({ rpc: rpc.name, code: failure.code, details: failure.details }, 'grpc call failed');
                 reject(errorFromServiceError(failure));
               }
             },

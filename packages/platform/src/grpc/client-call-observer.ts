@@ -22,7 +22,7 @@ export function createClientCallObserver(metrics: GrpcMetrics | undefined): Call
   return (rpc, metadata) => {
     const active = context.active();
     const span = activeTracer()?.startSpan(
-      rpc.path.slice(1),
+      rpc.name,
       { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'grpc', 'rpc.service': rpc.service, 'rpc.method': rpc.method } },
       active,
     );

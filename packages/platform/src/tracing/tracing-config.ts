@@ -2,8 +2,9 @@
  * Whether spans are exported: an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT`
  * or its traces-only form) and neither tracing (`OTEL_TRACES_EXPORTER=none`) nor the SDK
  * (`OTEL_SDK_DISABLED=true`) is turned off; an exporter other than OTLP is refused.
- * Otherwise no OpenTelemetry SDK or instrumentation is even loaded. Read before `loadConfig` exists (the `--import` hook
- * runs before main), so from the environment directly.
+ * Otherwise no OpenTelemetry SDK or instrumentation is even loaded. Read before
+ * `loadConfig` exists (the `--import` hook runs before main), so from the environment
+ * directly.
  */
 export function tracingConfigured(environment: NodeJS.ProcessEnv): boolean {
   const endpoint = environment.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? environment.OTEL_EXPORTER_OTLP_ENDPOINT ?? '';

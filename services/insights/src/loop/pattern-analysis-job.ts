@@ -1,9 +1,9 @@
 import { auditActor } from '@causeloop/platform/audit';
 import type { TenantClient } from '@causeloop/platform/db';
 import type { JobHandler } from '@causeloop/platform/job-queue';
-import { failWhenGone } from '../jobs/fail-when-gone.js';
 import { generateTraceId } from '@causeloop/platform/tracing';
 import { runAnalysis, type AnalysisDeps } from '../analysis/analyze-subject.js';
+import { failWhenGone } from '../jobs/fail-when-gone.js';
 import { recommendForPattern, type RecommendDeps } from './store-recommendations.js';
 
 /** The job kind that analyses a pattern that became active and proposes its recommendations. */
