@@ -9,6 +9,7 @@ import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { createPool, withClient, withTenant } from '@causeloop/platform/db';
 import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import { generateAssertionKeyPair, principalAssertionHeader } from '@causeloop/platform/identity';
+import { idleMemoryReleaseDefaults } from '@causeloop/platform/runtime';
 import { startServiceProcess, type ServiceProcess } from '@causeloop/platform/service-process';
 import { withBenchDatabase } from './bench-database.js';
 import { runFor } from './measure.js';
@@ -121,7 +122,7 @@ export async function benchGateway(): Promise<void> {
       const loadedMs = Math.min(...warmed.slice(1, 3));
       if (loadedMs < footprintLoadMs) await runFor(footprintLoadMs - loadedMs, concurrency, offPaths.tenant.run);
       await sleep(2_000);
-      const idleAfterLoad = new Map(
+      const justAfterLoad = new Map(
         await Promise.all([off.gateway, off.auth].map(async (service) => [service, await residentBytes(pid(service.child))] as const)),
       );
       // Where that memory is: V8's heap (committed and used) and memory outside it, from each
@@ -173,6 +174,16 @@ export async function benchGateway(): Promise<void> {
       printWindows(direct.tenant, windows.get(direct.tenant)!);
       printWindows(direct.scopes, windows.get(direct.scopes)!);
 
+      // Idle after load: long enough for the platform's idle memory release to have run (it
+      // waits for a minute without load, sampling every 15 s). The tracing-off gateway was
+      // last loaded in the final round, auth by the direct path after it.
+      const idleWaitMs = idleMemoryReleaseDefaults.idleForMs + 2 * idleMemoryReleaseDefaults.checkEveryMs;
+      console.log(`\n(waiting ${idleWaitMs / 1000} s without load for the memory figures after load)`);
+      await sleep(idleWaitMs);
+      const idleAfterLoad = new Map(
+        await Promise.all([off.gateway, off.auth].map(async (service) => [service, await residentBytes(pid(service.child))] as const)),
+      );
+
       console.log('\nFootprint (resident memory from /proc; "bare" is a Node process importing only the same top-level libraries)');
       console.log(`  ${'service'.padEnd(24)}${'spawn→ready'.padStart(12)}${'idle'.padStart(10)}${'after load'.padStart(12)}${'bare'.padStart(9)}   targets: ready <= ${targets.spawnToReadyMs} ms, idle <= max(${targets.idleRssMb} MB, ${targets.idleRssVsBare}x bare)`);
       for (const s of started) {
@@ -187,7 +198,9 @@ export async function benchGateway(): Promise<void> {
       }
       for (const [service, heap] of heapAfterLoad) {
         const name = started.find((s) => s.process === service)?.name ?? '?';
-        console.log(`  ${name} after load: V8 heap ${mb(heap.heapTotal)} committed, ${mb(heap.heapUsed)} used; external ${mb(heap.external)}; the rest of its resident memory is native (buffers, TLS, allocator)`);
+        console.log(
+          `  ${name} 2 s after the load: ${mb(justAfterLoad.get(service)!)} resident; V8 heap ${mb(heap.heapTotal)} committed, ${mb(heap.heapUsed)} used; external ${mb(heap.external)}; the rest is native (buffers, TLS, allocator)`,
+        );
       }
       console.log(`  (the OTLP stand-in received ${sink.exports()} exports from the tracing-on processes)`);
     } finally {

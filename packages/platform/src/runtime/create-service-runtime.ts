@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../log/create-logger.js';
 import { createMetricsRegistry, type Registry } from '../metrics/create-metrics-registry.js';
 import { createReadiness, type Readiness } from '../ops/readiness.js';
 import { shutdownTracing } from '../tracing/tracer.js';
+import { releaseMemoryWhenIdle } from './release-memory-when-idle.js';
 
 /** The per-process parts every service shares; made once in `main.ts`, passed down. */
 export interface ServiceRuntime {
@@ -28,7 +29,8 @@ export interface ServiceRuntimeOptions {
 
 /**
  * Logger, metrics registry, readiness and lifecycle for one process, already joined up:
- * SIGTERM/SIGINT start the shutdown, readiness fails first, tracing is flushed last.
+ * SIGTERM/SIGINT start the shutdown, readiness fails first, tracing is flushed last; and
+ * once the process has been idle for a minute after load, the memory it grew is given back.
  * Servers and pools add their own steps through `serveGrpc`, `serveOps` and
  * `connectDatabase`.
  */
@@ -41,6 +43,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
   // Registered first, so it runs last: spans from the drain are still exported.
   lifecycle.onShutdown('tracing', () => shutdownTracing());
   lifecycle.installSignalHandlers();
+  lifecycle.onShutdown('idle memory release', releaseMemoryWhenIdle({ logger }));
   let starting = true;
   readiness.register('startup', async () => {
     if (starting) throw new Error('still starting');

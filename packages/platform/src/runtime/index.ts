@@ -1,2 +1,3 @@
 export * from './create-service-runtime.js';
 export * from './serve.js';
+export * from './release-memory-when-idle.js';
