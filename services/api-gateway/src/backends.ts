@@ -1,5 +1,5 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
-import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
+import { createGrpcCaller, createGrpcClient, type GrpcCaller, type GrpcClient } from '@causeloop/platform/grpc';
 import type { ServiceRuntime } from '@causeloop/platform/runtime';
 import {
   isFronted,
@@ -50,17 +50,17 @@ export function connectBackends(config: GatewayConfig, runtime: ServiceRuntime):
     defaultDeadlineMs: config.backendDeadlineMs,
   });
   const fronted: FrontedService[] = [];
-  const clients: GrpcClient<DeclaredApi['service']>[] = [];
+  const callers: GrpcCaller[] = [];
   for (const { address, apis } of frontedApis(backendAddresses(config))) {
     for (const { service } of apis) {
       // grpc-js shares one connection between channels to the same target and options.
-      const client = createGrpcClient(service, clientOptions(address));
-      clients.push(client);
-      fronted.push(frontService(service, client));
+      const caller = createGrpcCaller(service, clientOptions(address));
+      callers.push(caller);
+      fronted.push(frontService(service, caller));
     }
   }
   runtime.lifecycle.onShutdown('backend clients', () => {
-    for (const client of clients) client.close();
+    for (const caller of callers) caller.close();
   });
   const auth = createGrpcClient(AuthService, clientOptions(config.authGrpcAddr));
   runtime.lifecycle.onShutdown('auth client', () => auth.close());

@@ -1,8 +1,9 @@
-import type { DescMethod, DescService, Message } from '@bufbuild/protobuf';
-import type { GrpcCallOptions, GrpcClient } from '@causeloop/platform/grpc';
+import type { DescMethod, DescService, JsonObject, Message } from '@bufbuild/protobuf';
+import type { GrpcCallOptions, GrpcCaller } from '@causeloop/platform/grpc';
+import { jsonTranscoder } from './routes/json-transcoder.js';
 
-/** Calls one unary RPC with an already-built request message. */
-export type UnaryCall = (method: DescMethod, request: Message, options: GrpcCallOptions) => Promise<Message>;
+/** Calls one unary RPC with an already-built request message; resolves with the answer as JSON. */
+export type UnaryCall = (method: DescMethod, request: Message, options: GrpcCallOptions) => Promise<JsonObject>;
 
 /** A backend the gateway routes to: its descriptor (rules, schemas) and a way to call it. */
 export interface FrontedService {
@@ -10,21 +11,18 @@ export interface FrontedService {
   readonly call: UnaryCall;
 }
 
-type UntypedUnary = (request: Message, options: GrpcCallOptions) => Promise<Message>;
-
 /**
- * Pairs a descriptor with its typed client. The router is generic over services, so it
- * calls methods by `localName`; the client was built from the same descriptor, so every
- * unary method is there.
+ * Pairs a descriptor with a caller of its service. Answers are transcoded from their bytes
+ * straight to the JSON the routes send (see `jsonTranscoder`), never made into messages.
  */
-export function frontService<S extends DescService>(service: S, client: GrpcClient<S>): FrontedService {
-  const methods = client as unknown as Readonly<Record<string, UntypedUnary | undefined>>;
+export function frontService(service: DescService, caller: GrpcCaller): FrontedService {
+  const transcoders = new Map(service.methods.map((method) => [method, jsonTranscoder(method.output)]));
   return {
     service,
     call: (method, request, options) => {
-      const fn = methods[method.localName];
-      if (fn === undefined) throw new Error(`${service.typeName} client has no method ${method.localName}`);
-      return fn(request, options);
+      const transcode = transcoders.get(method);
+      if (transcode === undefined) throw new Error(`${service.typeName} has no method ${method.name}`);
+      return caller.call(method, request, transcode, options);
     },
   };
 }

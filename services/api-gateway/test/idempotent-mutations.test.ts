@@ -4,7 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, withClient } from '@causeloop/platform/db';
-import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
+import { createGrpcCaller, createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import { createAuthServiceAuthenticator } from '@causeloop/platform/identity';
 import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import {
@@ -59,7 +59,11 @@ beforeAll(async () => {
   };
   // What the gateway's main fronts, from the same declarations.
   const fronted = frontedApis({ auth: core.auth.grpcAddress, tenancy: tenancy.grpcAddress, insights: insights.grpcAddress }).flatMap(({ address, apis }) =>
-    apis.map(({ service }) => frontService(service, connect(service, address))),
+    apis.map(({ service }) => {
+      const caller = createGrpcCaller(service, { address, defaultDeadlineMs: 10_000 });
+      clients.push(caller);
+      return frontService(service, caller);
+    }),
   );
   routes = collectRoutedRpcs(fronted);
   const authClient = connect(AuthService, core.auth.grpcAddress);

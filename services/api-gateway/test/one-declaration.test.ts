@@ -1,5 +1,5 @@
 import { create, type DescMessage, type DescService, type Message } from '@bufbuild/protobuf';
-import { createGrpcClient, type GrpcCallOptions, type ServiceImpl } from '@causeloop/platform/grpc';
+import { createGrpcCaller, type ServiceImpl } from '@causeloop/platform/grpc';
 import { createMetricsRegistry } from '@causeloop/platform/metrics';
 import { compileProtos, serveOnLoopback } from '@causeloop/platform/testing';
 import type { FastifyInstance } from 'fastify';
@@ -58,7 +58,7 @@ async function viewsOf(constraint: string): Promise<Views> {
     (grpc) => grpc.addService(service, { createLabel: async (request: { colour: string }) => ({ colour: request.colour }) } as unknown as Impl),
     { registry: createMetricsRegistry({ service: 'labels' }) },
   );
-  const client = createGrpcClient(service, { address: server.address, defaultDeadlineMs: 5_000 });
+  const client = createGrpcCaller(service, { address: server.address, defaultDeadlineMs: 5_000 });
   const app = await buildApp({
     services: [frontService(service, client)],
     authenticator: { authenticate: () => Promise.reject(new Error('public routes authenticate nobody')) },
@@ -70,8 +70,8 @@ async function viewsOf(constraint: string): Promise<Views> {
     client.close();
     await server.close();
   });
-  const call = (client as unknown as Record<string, (request: Message, options?: GrpcCallOptions) => Promise<unknown>>).createLabel!;
-  return { app, input, callGrpc: (request) => call(request).then(() => 'OK', (error: unknown) => error) };
+  const createLabel = service.methods.find((method) => method.name === 'CreateLabel')!;
+  return { app, input, callGrpc: (request) => client.call(createLabel, request, (bytes) => bytes).then(() => 'OK', (error: unknown) => error) };
 }
 
 async function colourSchema(app: FastifyInstance): Promise<unknown> {

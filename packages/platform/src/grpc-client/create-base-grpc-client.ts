@@ -1,4 +1,4 @@
-import type { DescMessage, DescService, Message, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import type { DescMessage, DescMethod, DescService, Message, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { create } from '@bufbuild/protobuf';
 import {
   makeGenericClientConstructor,
@@ -97,6 +97,17 @@ const defaultChannelOptions: ChannelOptions = {
 };
 
 /**
+ * Calls the unary methods of one service by descriptor, the answer decoded by the caller:
+ * what a router that is generic over services needs (the gateway transcodes each answer's
+ * bytes straight to JSON, without making protobuf-es messages of them).
+ */
+export interface GrpcCaller {
+  call<R>(method: DescMethod, request: Message, decode: (bytes: Buffer) => R, options?: GrpcCallOptions): Promise<R>;
+  /** Closes the channel; calls made afterwards fail. */
+  close(): void;
+}
+
+/**
  * A typed client for a protobuf-es service: `await client.echo({ message: 'hi' })`, built
  * on grpc-js and protobuf-es alone, so a library for other teams (`@causeloop/client`) can
  * use it without loading metrics or tracing. Every call has a deadline; failures reject
@@ -104,21 +115,41 @@ const defaultChannelOptions: ChannelOptions = {
  * `@causeloop/platform/grpc`, which adds their call observer.
  */
 export function createBaseGrpcClient<S extends DescService>(service: S, options: BaseGrpcClientOptions): GrpcClient<S> {
+  const caller = createBaseGrpcCaller(service, options);
+  const methods: Record<string, unknown> = {
+    close: () => caller.close(),
+  };
+  for (const method of service.methods) {
+    const decode = createMethodDefinition(method).responseDeserialize;
+    methods[method.localName] = (request: MessageInitShape<DescMessage>, callOptions?: GrpcCallOptions) =>
+      caller.call(method, create(method.input, request), decode, callOptions);
+  }
+  return methods as GrpcClient<S>;
+}
+
+/** The untyped form of `createBaseGrpcClient` (which is built on it): see `GrpcCaller`. */
+export function createBaseGrpcCaller(service: DescService, options: BaseGrpcClientOptions): GrpcCaller {
   const Client = makeGenericClientConstructor(createServiceDefinition(service), service.typeName);
   const client = new Client(options.address, createChannelCredentials(options.tls), {
     ...defaultChannelOptions,
     ...options.channelOptions,
   });
   const { logger, inheritedDeadline, observeCall } = options;
+  const called = new Map(
+    service.methods.map((method) => {
+      const definition = createMethodDefinition(method);
+      const rpc: CalledRpc = { path: definition.path, name: `${service.typeName}/${method.name}`, service: service.typeName, method: method.name };
+      return [method, { rpc, serialize: definition.requestSerialize }] as const;
+    }),
+  );
 
-  const methods: Record<string, unknown> = {
+  return {
     close: () => client.close(),
-  };
-  for (const method of service.methods) {
-    const definition = createMethodDefinition(method);
-    const rpc: CalledRpc = { path: definition.path, name: `${service.typeName}/${method.name}`, service: service.typeName, method: method.name };
-    methods[method.localName] = (request: MessageInitShape<DescMessage>, callOptions: GrpcCallOptions = {}) =>
-      new Promise<Message>((resolve, reject) => {
+    call: <R>(method: DescMethod, message: Message, decode: (bytes: Buffer) => R, callOptions: GrpcCallOptions = {}) =>
+      new Promise<R>((resolve, reject) => {
+        const target = called.get(method);
+        if (target === undefined) throw new Error(`${service.typeName} has no method ${method.name}`);
+        const { rpc, serialize } = target;
         const { signal } = callOptions;
         if (signal?.aborted) {
           reject(signal.reason);
@@ -129,7 +160,6 @@ export function createBaseGrpcClient<S extends DescService>(service: S, options:
         const own = Date.now() + (callOptions.deadlineMs ?? options.defaultDeadlineMs);
         const deadline = new Date(Math.min(own, inheritedDeadline?.()?.getTime() ?? Infinity));
         const onAbort = (): void => call.cancel();
-        const message = create(method.input, request);
         const end = observeCall?.(rpc, metadata);
         // grpc-js captures a stack trace on every call (`new Error()`) for the error of a call
         // that fails; the rejection here is a CauseloopError made from the status, which never
@@ -138,32 +168,23 @@ export function createBaseGrpcClient<S extends DescService>(service: S, options:
         Error.stackTraceLimit = 0;
         let call: ClientUnaryCall;
         try {
-          call = client.makeUnaryRequest(
-            definition.path,
-            definition.requestSerialize,
-            definition.responseDeserialize,
-            message,
-            metadata,
-            { deadline },
-            (error: ServiceError | null, response?: Message) => {
-              signal?.removeEventListener('abort', onAbort);
-              end?.(error?.code ?? GrpcStatus.OK, error?.details ?? '');
-              if (error === null && response !== undefined) {
-                resolve(response);
-              } else if (error !== null && error.code === GrpcStatus.CANCELLED && signal?.aborted) {
-                reject(signal.reason);
-              } else {
-                const failure = error ?? ({ code: GrpcStatus.INTERNAL, details: 'no response', metadata: new Metadata() } as ServiceError);
-                logger?.debug({ rpc: rpc.name, code: failure.code, details: failure.details }, 'grpc call failed');
-                reject(errorFromServiceError(failure));
-              }
-            },
-          );
+          call = client.makeUnaryRequest(rpc.path, serialize, decode, message, metadata, { deadline }, (error: ServiceError | null, response?: R) => {
+            signal?.removeEventListener('abort', onAbort);
+            end?.(error?.code ?? GrpcStatus.OK, error?.details ?? '');
+            if (error === null && response !== undefined) {
+              resolve(response);
+            } else if (error !== null && error.code === GrpcStatus.CANCELLED && signal?.aborted) {
+              reject(signal.reason);
+            } else {
+              const failure = error ?? ({ code: GrpcStatus.INTERNAL, details: 'no response', metadata: new Metadata() } as ServiceError);
+              logger?.debug({ rpc: rpc.name, code: failure.code, details: failure.details }, 'grpc call failed');
+              reject(errorFromServiceError(failure));
+            }
+          });
         } finally {
           Error.stackTraceLimit = stackTraceLimit;
         }
         signal?.addEventListener('abort', onAbort, { once: true });
-      });
-  }
-  return methods as GrpcClient<S>;
+      }),
+  };
 }

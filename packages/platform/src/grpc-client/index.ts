@@ -3,11 +3,12 @@
 export type {
   BaseGrpcClientOptions,
   GrpcCallOptions,
+  GrpcCaller,
   GrpcClient,
   GrpcClientLogger,
   UnaryMethods,
 } from './create-base-grpc-client.js';
-export { createBaseGrpcClient } from './create-base-grpc-client.js';
+export { createBaseGrpcCaller, createBaseGrpcClient } from './create-base-grpc-client.js';
 export { channelzVariable, sharedChannelOptions } from './channel-options.js';
 export {
   errorCodeForStatus,

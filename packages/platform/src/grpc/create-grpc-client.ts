@@ -1,7 +1,13 @@
 import type { DescService } from '@bufbuild/protobuf';
 import { context as otelContext } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
-import { createBaseGrpcClient, type BaseGrpcClientOptions, type GrpcClient } from '../grpc-client/create-base-grpc-client.js';
+import {
+  createBaseGrpcCaller,
+  createBaseGrpcClient,
+  type BaseGrpcClientOptions,
+  type GrpcCaller,
+  type GrpcClient,
+} from '../grpc-client/create-base-grpc-client.js';
 import { createGrpcMetrics } from '../metrics/grpc-metrics.js';
 import { deadlineFromContext } from './call-context.js';
 import { createClientCallObserver } from './client-call-observer.js';
@@ -18,9 +24,18 @@ export interface GrpcClientOptions extends Omit<BaseGrpcClientOptions, 'observeC
  * counted and timed.
  */
 export function createGrpcClient<S extends DescService>(service: S, options: GrpcClientOptions): GrpcClient<S> {
-  return createBaseGrpcClient(service, {
+  return createBaseGrpcClient(service, serviceClientOptions(options));
+}
+
+/** The same, calling methods by descriptor with a decoder of the caller's (see `GrpcCaller`). */
+export function createGrpcCaller(service: DescService, options: GrpcClientOptions): GrpcCaller {
+  return createBaseGrpcCaller(service, serviceClientOptions(options));
+}
+
+function serviceClientOptions(options: GrpcClientOptions): BaseGrpcClientOptions {
+  return {
     ...options,
     observeCall: createClientCallObserver(options.registry === undefined ? undefined : createGrpcMetrics(options.registry)),
     inheritedDeadline: () => deadlineFromContext(otelContext.active()),
-  });
+  };
 }

@@ -1,7 +1,7 @@
 export type { CallContext, IncomingMetadata } from './call-context.js';
 export { deadlineContextKey, deadlineFromContext, requestIdContextKey, requestIdFromContext } from './call-context.js';
 export type { GrpcClientOptions } from './create-grpc-client.js';
-export { createGrpcClient } from './create-grpc-client.js';
+export { createGrpcCaller, createGrpcClient } from './create-grpc-client.js';
 export type { GrpcServer, GrpcServerOptions } from './create-grpc-server.js';
 export { createGrpcServer } from './create-grpc-server.js';
 export { requestIdHeader } from './request-id.js';

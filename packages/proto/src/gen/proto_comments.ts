@@ -371,4 +371,6 @@ export const protoComments: Readonly<Record<string, string>> = {
   "causeloop.testing.v1.EchoRequest.delay_ms": "How long the handler waits before answering, to exercise deadlines and draining.",
   "causeloop.testing.v1.EchoService": "EchoService is the tiny example service the platform's own tests run: it proves\nhealth, reflection, deadlines, metrics and draining without any real service.",
   "causeloop.testing.v1.EchoService.Echo": "Echo answers with the message it was sent, after an optional delay.",
+  "causeloop.testing.v1.EveryField": "EveryField holds every kind of field proto3 has. The gateway's answer transcoder is\nchecked against protobuf-es's toJson on random messages of this type (and of every\ntype the services answer with), so a kind no service uses yet is covered too.",
+  "causeloop.testing.v1.EveryField.declared_first": "Declared first, numbered last: JSON lists fields by number, not declaration.",
 };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { fromBinary, type Message } from '@bufbuild/protobuf';
+import type { Message } from '@bufbuild/protobuf';
 import type { Principal } from '@causeloop/proto/causeloop/common/v1/principal_pb.js';
 import type { Logger } from '@causeloop/platform/log';
 import { metric, metricCatalogue, type Registry } from '@causeloop/platform/metrics';
@@ -22,7 +22,7 @@ import {
 } from '@causeloop/platform/idempotency';
 import { problemContentType } from '../plugins/problem-details.js';
 import type { RoutedRpc } from '../routes/http-rules.js';
-import { responseToJson } from '../routes/json-mapping.js';
+import { jsonTranscoder } from '../routes/json-transcoder.js';
 
 export interface IdempotencyOptions {
   /** The gateway's connection (as causeloop_app) to the idempotency_keys table. */
@@ -127,8 +127,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
           // A backend records the RPC's answer, not an HTTP status: its route's success status it is.
           reply.header(replayedHeader, 'true').code(kind === 'message' ? route.successStatus : status);
           if (kind === 'message') {
-            const answer = fromBinary(route.method.output, stored);
-            reply.type('application/json').send(responseToJson(route.method.output, answer));
+            reply.type('application/json').send(jsonTranscoder(route.method.output)(stored));
           } else {
             reply.type(status >= 400 ? problemContentType : 'application/json').send(stored.toString('utf8'));
           }

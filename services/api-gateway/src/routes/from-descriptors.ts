@@ -6,7 +6,7 @@ import type {
   onRequestAsyncHookHandler,
   preHandlerAsyncHookHandler,
 } from 'fastify';
-import type { JsonValue, Message } from '@bufbuild/protobuf';
+import type { JsonObject, Message } from '@bufbuild/protobuf';
 import { CauseloopError, invalidFields } from '@causeloop/platform/errors';
 import { requestIdHeader } from '@causeloop/platform/grpc';
 import { idempotencyKeyHeader } from '@causeloop/platform/idempotency';
@@ -17,7 +17,7 @@ import { acceptsIdempotencyKey, type IdempotentRequests } from '../idempotency/i
 import { limitPrincipal } from '../rate-limit/index.js';
 import '../request-context.js';
 import type { RoutedRpc } from './http-rules.js';
-import { requestFromHttp, responseToJson, withProtoFieldNames, type HttpValues, type QueryPaths } from './json-mapping.js';
+import { requestFromHttp, withProtoFieldNames, type HttpValues, type QueryPaths } from './json-mapping.js';
 import { queryParameters, routeSchemas, type RouteSchemas } from './route-schemas.js';
 
 export interface DescriptorRoutesOptions {
@@ -91,7 +91,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, routes: readonly 
 }
 
 /** The backend's answer with the route's success status (set only now: a failed call has its own). */
-function answer(reply: FastifyReply, route: RoutedRpc, json: JsonValue): FastifyReply {
+function answer(reply: FastifyReply, route: RoutedRpc, json: JsonObject): FastifyReply {
   return reply.code(route.successStatus).type('application/json').send(json);
 }
 
@@ -144,19 +144,18 @@ function authorize(scope: string): preHandlerAsyncHookHandler {
   };
 }
 
-async function callBackend(
+function callBackend(
   route: RoutedRpc,
   message: Message,
   metadata: Readonly<Record<string, string>>,
   reply: FastifyReply,
   options: DescriptorRoutesOptions,
-): Promise<JsonValue> {
-  const response = await route.fronted.call(route.method, message, {
+): Promise<JsonObject> {
+  return route.fronted.call(route.method, message, {
     deadlineMs: options.deadlineMs,
     metadata,
     signal: abortOnDisconnect(reply),
   });
-  return responseToJson(route.method.output, response);
 }
 
 /** A client that hangs up should not keep a backend call running until its deadline. */

@@ -1,4 +1,4 @@
-import { fromJson, toJson, type DescField, type DescMessage, type JsonObject, type JsonValue, type Message } from '@bufbuild/protobuf';
+import { fromJson, type DescField, type DescMessage, type JsonObject, type JsonValue, type Message } from '@bufbuild/protobuf';
 import { CauseloopError } from '@causeloop/platform/errors';
 import type { RoutedRpc } from './http-rules.js';
 
@@ -89,11 +89,6 @@ function valueWithProtoNames(field: DescField, value: unknown): unknown {
     return value.map((item) => messageWithProtoNames(field.message, item));
   }
   return value;
-}
-
-/** Snake_case JSON, with implicit defaults written out so `has_more: false` and `data: []` are visible. */
-export function responseToJson(schema: DescMessage, message: Message): JsonValue {
-  return toJson(schema, message, { useProtoFieldName: true, alwaysEmitImplicit: true });
 }
 
 function bodyJson(route: RoutedRpc, body: unknown): JsonObject {

@@ -1,6 +1,6 @@
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import type { FastifyInstance } from 'fastify';
-import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
+import { createGrpcCaller, createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
 import {
   createAuthServiceAuthenticator,
   type CachedAuthenticatorOptions,
@@ -55,7 +55,8 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
   const gatewayPool = database.pool({ applicationName: 'gateway-test', max: 4 });
   const gateways: FastifyInstance[] = [];
   const calls: GatewayBackend['calls'] = [];
-  const real = frontService(AuthService, authClient);
+  const authCaller = createGrpcCaller(AuthService, { address: auth.grpcAddress, defaultDeadlineMs: 5_000 });
+  const real = frontService(AuthService, authCaller);
   const recorded: FrontedService = {
     service: real.service,
     call: (method, request, options) => {
@@ -101,6 +102,7 @@ export async function startGatewayBackend(): Promise<GatewayBackend> {
     async close() {
       await Promise.all(gateways.map((app) => app.close()));
       authClient.close();
+      authCaller.close();
       await auth.stop();
       await database.drop();
     },

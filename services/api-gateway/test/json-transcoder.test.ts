@@ -1,0 +1,254 @@
+import {
+  create,
+  fromBinary,
+  fromJson,
+  ScalarType,
+  toBinary,
+  toJson,
+  type DescField,
+  type DescMessage,
+  type JsonValue,
+  type Message,
+} from '@bufbuild/protobuf';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { describe, expect, it } from 'vitest';
+import { serviceCatalogue } from '@causeloop/platform/service-catalogue';
+import { EveryFieldSchema } from '@causeloop/proto/causeloop/testing/v1/every_field_pb.js';
+import { jsonTranscoder, responseJsonOptions } from '../src/routes/json-transcoder.js';
+
+// The transcoder must give, for any bytes, exactly what the gateway gave before it:
+// protobuf-es's fromBinary then toJson. Checked on random messages of every message type the
+// services take or answer with, and of EveryField (every kind of proto3 field), as the
+// exact JSON text; and on encodings protobuf-es never writes but a backend may send.
+
+const messagesPerType = 60;
+// As a plain descriptor, for the generic helpers below.
+const everyField: DescMessage = EveryFieldSchema;
+
+describe('answer transcoder', () => {
+  const schemas = reachableSchemas([EveryFieldSchema, ...serviceCatalogue.flatMap((s) => s.apis.flatMap((api) => api.service.methods.flatMap((m) => [m.input, m.output])))]);
+
+  it('covers every message type of the services', () => {
+    expect(schemas.length).toBeGreaterThan(20);
+    expect(schemas).toContain(EveryFieldSchema);
+  });
+
+  it('gives toJson’s JSON for random messages of every type', () => {
+    const random = seededRandom(27);
+    for (const schema of schemas) {
+      for (let i = 0; i < messagesPerType; i++) {
+        expectSameJson(schema, toBinary(schema, randomMessage(schema, random, 0)));
+      }
+    }
+  });
+
+  it('merges a message sent in two parts as protobuf-es does (last scalar wins, lists append, messages merge)', () => {
+    const random = seededRandom(18);
+    for (const schema of schemas) {
+      for (let i = 0; i < messagesPerType / 2; i++) {
+        const first = toBinary(schema, randomMessage(schema, random, 0));
+        const second = toBinary(schema, randomMessage(schema, random, 0));
+        expectSameJson(schema, concat(first, second));
+      }
+    }
+  });
+
+  it('skips fields it does not know, as an older gateway reads a newer backend', () => {
+    const random = seededRandom(19);
+    const unknown = new BinaryWriter().tag(4_095, WireType.Varint).uint64(12345n).tag(4_094, WireType.LengthDelimited).string('new').finish();
+    for (const schema of schemas) {
+      expectSameJson(schema, concat(toBinary(schema, randomMessage(schema, random, 0)), unknown));
+    }
+  });
+
+  it('reads repeated numbers sent unpacked, one record per item', () => {
+    const random = seededRandom(20);
+    const repeatedNumbers = EveryFieldSchema.fields.filter((f) => f.fieldKind === 'list' && f.listKind !== 'message' && f.scalar !== ScalarType.STRING && f.scalar !== ScalarType.BYTES);
+    expect(repeatedNumbers.length).toBeGreaterThan(5);
+    for (let i = 0; i < messagesPerType; i++) {
+      const writer = new BinaryWriter();
+      for (const field of repeatedNumbers) {
+        for (let n = 0; n < 3; n++) writeUnpacked(writer, field, field.listKind === 'enum' ? randomInt(random, -2, 3) : randomScalar(field.scalar!, random));
+      }
+      expectSameJson(everyField, concat(toBinary(everyField, randomMessage(everyField, random, 0)), writer.finish()));
+    }
+  });
+
+  it('writes zero values of implicit fields, and leaves unset optional, oneof and message fields out', () => {
+    const json = jsonTranscoder(EveryFieldSchema)(new Uint8Array(0));
+    expect(JSON.parse(JSON.stringify(json))).toMatchObject({ a_double: 0, an_int64: '0', a_string: '', some_bytes: '', a_shade: 'SHADE_UNSPECIFIED', doubles: [], labels: {} });
+    const text = JSON.stringify(json);
+    for (const absent of ['maybe_int32', 'nested', 'choice_text', 'at']) expect(text).not.toContain(`"${absent}"`);
+  });
+
+  it('refuses what protobuf-es refuses: truncated bytes and invalid UTF-8', () => {
+    const bytes = toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'a string long enough', nested: { aString: 'inside' } }));
+    expect(() => jsonTranscoder(EveryFieldSchema)(bytes.subarray(0, bytes.length - 3))).toThrow();
+    const invalidUtf8 = new BinaryWriter().tag(14, WireType.LengthDelimited).bytes(new Uint8Array([0xc3, 0x28])).finish();
+    expect(() => fromBinary(EveryFieldSchema, invalidUtf8)).toThrow();
+    expect(() => jsonTranscoder(EveryFieldSchema)(invalidUtf8)).toThrow();
+  });
+});
+
+function expectSameJson(schema: DescMessage, bytes: Uint8Array): void {
+  const expected = JSON.stringify(toJson(schema, fromBinary(schema, bytes), responseJsonOptions));
+  // The bytes in the message, so a failure can be replayed on its own.
+  expect(() => jsonTranscoder(schema)(bytes), `${schema.typeName} ${Buffer.from(bytes).toString('hex')}`).not.toThrow();
+  expect(JSON.stringify(jsonTranscoder(schema)(bytes)), `${schema.typeName} ${Buffer.from(bytes).toString('hex')}`).toBe(expected);
+}
+
+function reachableSchemas(roots: readonly DescMessage[]): DescMessage[] {
+  const seen = new Set<DescMessage>();
+  const visit = (schema: DescMessage) => {
+    if (seen.has(schema) || schema.typeName.startsWith('google.protobuf.')) return;
+    seen.add(schema);
+    for (const field of schema.fields) if (field.message !== undefined) visit(field.message);
+  };
+  roots.forEach(visit);
+  return [...seen];
+}
+
+type Random = () => number;
+
+function seededRandom(seed: number): Random {
+  // mulberry32: the same messages on every run, so a failure can be replayed.
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomInt(random: Random, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
+}
+
+function pick<T>(random: Random, values: readonly T[]): T {
+  return values[Math.floor(random() * values.length)]!;
+}
+
+function randomScalar(scalar: ScalarType, random: Random): unknown {
+  switch (scalar) {
+    case ScalarType.DOUBLE:
+      return pick(random, [0, -0, 1.5, -1e300, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, random() * 1e6, Number.MIN_VALUE]);
+    case ScalarType.FLOAT:
+      return pick(random, [0, -0, 0.1, 3.4e38, Number.NaN, Number.NEGATIVE_INFINITY, random() * 1000]);
+    case ScalarType.INT32:
+    case ScalarType.SINT32:
+    case ScalarType.SFIXED32:
+      return pick(random, [0, 1, -1, 2147483647, -2147483648, randomInt(random, -1e6, 1e6)]);
+    case ScalarType.UINT32:
+    case ScalarType.FIXED32:
+      return pick(random, [0, 1, 4294967295, randomInt(random, 0, 1e6)]);
+    case ScalarType.INT64:
+    case ScalarType.SINT64:
+    case ScalarType.SFIXED64:
+      return pick(random, [0n, 1n, -1n, 9223372036854775807n, -9223372036854775808n, BigInt(randomInt(random, -1e9, 1e9))]);
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return pick(random, [0n, 1n, 18446744073709551615n, BigInt(randomInt(random, 0, 1e9))]);
+    case ScalarType.BOOL:
+      return random() < 0.5;
+    case ScalarType.STRING:
+      return pick(random, ['', 'plain', 'ünïcødé ✓ 𝄞', 'quote " and \\ and \n', '__proto__', String(randomInt(random, 0, 1e6))]);
+    case ScalarType.BYTES:
+      return pick(random, [new Uint8Array(0), new Uint8Array([0, 255, 62, 63]), new Uint8Array(Array.from({ length: randomInt(random, 1, 20) }, () => randomInt(random, 0, 255)))]);
+  }
+}
+
+/** A random value of a well-known type, through its JSON form (a wrapper's field holds the bare value). */
+function randomWellKnown(schema: DescMessage, random: Random): unknown {
+  switch (schema.typeName) {
+    case 'google.protobuf.Timestamp':
+      return fromJson(schema, pick(random, ['1970-01-01T00:00:00Z', '2026-12-07T21:51:32.5Z', '0001-01-01T00:00:00.000000001Z', '9999-12-31T23:59:59.999999Z']));
+    case 'google.protobuf.Duration':
+      return fromJson(schema, pick(random, ['0s', '1.5s', '-3.000001s', '315576000000s']));
+    case 'google.protobuf.Value':
+      return fromJson(schema, randomJson(random, 0));
+    case 'google.protobuf.Struct':
+      return fromJson(schema, { count: randomInt(random, -5, 5), nested: { list: [1, 'two', null, true] }, text: 'x' });
+    case 'google.protobuf.ListValue':
+      return fromJson(schema, [randomJson(random, 1), randomJson(random, 1)]);
+    case 'google.protobuf.Int64Value':
+      return pick(random, [0n, -9223372036854775808n, 42n]);
+    case 'google.protobuf.StringValue':
+      return pick(random, ['', 'wrapped']);
+    default:
+      return create(schema);
+  }
+}
+
+function randomJson(random: Random, depth: number): JsonValue {
+  const kind = randomInt(random, 0, depth > 1 ? 3 : 5);
+  switch (kind) {
+    case 0:
+      return null;
+    case 1:
+      return pick(random, [0, -2.5, 1e21]);
+    case 2:
+      return pick(random, ['', 's']);
+    case 3:
+      return random() < 0.5;
+    case 4:
+      return [randomJson(random, depth + 1)];
+    default:
+      return { key: randomJson(random, depth + 1) };
+  }
+}
+
+function randomValue(field: DescField, kind: 'scalar' | 'enum' | 'message', random: Random, depth: number): unknown {
+  if (kind === 'enum') return random() < 0.15 ? 7 : pick(random, field.enum!.values).number; // 7: a number the enum does not know
+  if (kind === 'message') {
+    const schema = field.message!;
+    return schema.typeName.startsWith('google.protobuf.') ? randomWellKnown(schema, random) : randomMessage(schema, random, depth + 1);
+  }
+  return randomScalar(field.scalar!, random);
+}
+
+function randomMessage(schema: DescMessage, random: Random, depth: number): Message {
+  const init: Record<string, unknown> = {};
+  for (const field of schema.fields) {
+    if (random() < 0.35) continue;
+    const isMessage = field.message !== undefined;
+    if (isMessage && depth >= 3) continue;
+    if (field.oneof !== undefined) {
+      init[field.oneof.localName] = { case: field.localName, value: randomValue(field, field.fieldKind as 'scalar' | 'enum' | 'message', random, depth) };
+    } else if (field.fieldKind === 'list') {
+      init[field.localName] = Array.from({ length: randomInt(random, 0, 3) }, () => randomValue(field, field.listKind, random, depth));
+    } else if (field.fieldKind === 'map') {
+      const entries = Array.from({ length: randomInt(random, 0, 3) }, () => [String(randomMapKey(field.mapKey, random)), randomValue(field, field.mapKind, random, depth)]);
+      init[field.localName] = Object.fromEntries(entries);
+    } else {
+      init[field.localName] = randomValue(field, field.fieldKind, random, depth);
+    }
+  }
+  return create(schema, init);
+}
+
+function randomMapKey(scalar: ScalarType, random: Random): unknown {
+  if (scalar === ScalarType.BOOL) return random() < 0.5;
+  if (scalar === ScalarType.STRING) return pick(random, ['', 'a', 'with space', '10', '__proto__', 'ünï']);
+  return randomScalar(scalar === ScalarType.UINT32 || scalar === ScalarType.FIXED32 ? scalar : ScalarType.INT32, random);
+}
+
+function writeUnpacked(writer: BinaryWriter, field: DescField, value: unknown): void {
+  const scalar = field.scalar ?? ScalarType.INT32;
+  const wireType =
+    scalar === ScalarType.DOUBLE || scalar === ScalarType.FIXED64 || scalar === ScalarType.SFIXED64
+      ? WireType.Bit64
+      : scalar === ScalarType.FLOAT || scalar === ScalarType.FIXED32 || scalar === ScalarType.SFIXED32
+        ? WireType.Bit32
+        : WireType.Varint;
+  writer.tag(field.number, wireType);
+  const write = writer[ScalarType[scalar].toLowerCase() as 'int32'] as (this: BinaryWriter, v: unknown) => BinaryWriter;
+  write.call(writer, value);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
