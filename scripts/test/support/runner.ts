@@ -52,7 +52,9 @@ export async function waitForOutput(run: Run, text: string, timeoutMs: number): 
 }
 
 export async function pressCtrlC(run: Run): Promise<{ code: number | string | null }> {
-  process.kill(-run.child.pid!, 'SIGINT');
+  // A runner that already exited has no process group left to signal; its exit code and
+  // output below say why, instead of an ESRCH hiding the test's own failure.
+  if (run.child.exitCode === null && run.child.signalCode === null) process.kill(-run.child.pid!, 'SIGINT');
   const code = await run.exited;
   // On a failure, show how it ended and what the runner said last.
   if (code !== 0) console.error(`runner ended with ${String(code)}; last output:\n${run.output().slice(-3000)}`);
