@@ -81,6 +81,22 @@ describe('answer transcoder', () => {
     for (const absent of ['maybe_int32', 'nested', 'choice_text', 'at']) expect(text).not.toContain(`"${absent}"`);
   });
 
+  it('refuses the timestamps toJson refuses, with its words', () => {
+    for (const [seconds, nanos] of [[253402300800n, 0], [-62135596801n, 0], [0n, -1], [0n, 1_000_000_000]] as const) {
+      const bytes = new BinaryWriter().tag(70, WireType.LengthDelimited).fork().tag(1, WireType.Varint).int64(seconds).tag(2, WireType.Varint).int32(nanos).join().finish();
+      const refusal = (() => {
+        try {
+          toJson(everyField, fromBinary(everyField, bytes), responseJsonOptions);
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return undefined;
+      })();
+      expect(refusal).toBeDefined();
+      expect(() => jsonTranscoder(everyField)(bytes)).toThrow(refusal!);
+    }
+  });
+
   it('refuses what protobuf-es refuses: truncated bytes and invalid UTF-8', () => {
     const bytes = toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'a string long enough', nested: { aString: 'inside' } }));
     expect(() => jsonTranscoder(EveryFieldSchema)(bytes.subarray(0, bytes.length - 3))).toThrow();
@@ -162,7 +178,10 @@ function randomScalar(scalar: ScalarType, random: Random): unknown {
 function randomWellKnown(schema: DescMessage, random: Random): unknown {
   switch (schema.typeName) {
     case 'google.protobuf.Timestamp':
-      return fromJson(schema, pick(random, ['1970-01-01T00:00:00Z', '2026-12-07T21:51:32.5Z', '0001-01-01T00:00:00.000000001Z', '9999-12-31T23:59:59.999999Z']));
+      return create(schema, {
+        seconds: pick(random, [0n, -62135596800n, 253402300799n, BigInt(randomInt(random, -62135596800, 253402300799))]),
+        nanos: pick(random, [0, 999_999_999, randomInt(random, 1, 999) * 1_000_000, randomInt(random, 1, 999_999) * 1_000, randomInt(random, 1, 999_999_999)]),
+      });
     case 'google.protobuf.Duration':
       return fromJson(schema, pick(random, ['0s', '1.5s', '-3.000001s', '315576000000s']));
     case 'google.protobuf.Value':

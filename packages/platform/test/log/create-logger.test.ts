@@ -75,4 +75,23 @@ describe('createLogger', () => {
     for (const secret of ['leak1', 'leak2', 'leak3', 'leak4', 'leak5', 'leak6']) expect(written).not.toContain(secret);
     expect(written).toContain('github');
   });
+
+  it('keeps them out however deep they are, and out of a child logger’s fields', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'gateway', destination: stream });
+    logger
+      .child({ request_id: 'r1', token: 'leak1', call: { metadata: { 'x-causeloop-principal': 'leak2' } } })
+      .warn(
+        {
+          a: { b: { c: { authorization: 'Bearer leak3', cookie: 'session=leak4' } } },
+          config: { databaseUrl: 'postgres://app:leak5@db/causeloop', masterKey: 'leak6' },
+          attempts: [{ request: { headers: { authorization: 'Bearer leak7' } } }],
+          client_secret: 'leak8',
+        },
+        'deep',
+      );
+    const written = JSON.stringify(lines());
+    for (let leak = 1; leak <= 8; leak++) expect(written).not.toContain(`leak${leak}`);
+    expect(lines()[0]).toMatchObject({ request_id: 'r1', token: '[redacted]', message: 'deep' });
+  });
 });

@@ -220,8 +220,10 @@ function messageReader(
 ): (reader: AnswerReader, existing: JsonValue | undefined, depth: number) => JsonValue {
   if (schema.typeName.startsWith('google.protobuf.')) {
     // Well-known types have JSON forms of their own (a Timestamp is a string, a Struct any
-    // object): protobuf-es makes them, from just their bytes.
+    // object): protobuf-es makes them, from just their bytes. Timestamps, in nearly every
+    // answer, are read here; one sent twice (to be merged) goes the general way.
     return (reader, existing) => {
+      if (schema.typeName === 'google.protobuf.Timestamp' && existing === undefined) return readTimestamp(reader);
       const bytes = reader.bytes();
       const message = existing === undefined ? fromBinary(schema, bytes) : mergeFromBinary(schema, fromJson(schema, existing), bytes);
       return toJson(schema, message, responseJsonOptions);
@@ -233,6 +235,35 @@ function messageReader(
     readMessage(message, target, reader, reader.uint32(), depth + 1);
     return target as JsonObject;
   };
+}
+
+const timestampMsMin = Date.parse('0001-01-01T00:00:00Z');
+const timestampMsMax = Date.parse('9999-12-31T23:59:59Z');
+
+/** A google.protobuf.Timestamp as protobuf-es's toJson writes it (its checks and messages too). */
+function readTimestamp(reader: AnswerReader): JsonValue {
+  const end = reader.uint32() + reader.pos;
+  let seconds: bigint | string = 0n;
+  let nanos = 0;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    const fieldNo = tag >>> 3;
+    if (fieldNo === 1) seconds = reader.int64();
+    else if (fieldNo === 2) nanos = reader.int32();
+    else reader.skip((tag & 7) as WireType, fieldNo);
+  }
+  const ms = Number(seconds) * 1000;
+  const refused = 'cannot encode message google.protobuf.Timestamp to JSON';
+  if (ms < timestampMsMin || ms > timestampMsMax) throw new Error(`${refused}: must be from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z inclusive`);
+  if (nanos < 0) throw new Error(`${refused}: nanos must not be negative`);
+  if (nanos > 999_999_999) throw new Error(`${refused}: nanos must not be greater than 999999999`);
+  let fraction = 'Z';
+  if (nanos > 0) {
+    // Three, six or nine digits, the fewest that hold the value.
+    const digits = (nanos + 1_000_000_000).toString().substring(1);
+    fraction = digits.substring(3) === '000000' ? `.${digits.substring(0, 3)}Z` : digits.substring(6) === '000' ? `.${digits.substring(0, 6)}Z` : `.${digits}Z`;
+  }
+  return new Date(ms).toISOString().replace('.000Z', fraction);
 }
 
 /** A map entry's value when the entry has none: the empty message. */
