@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '@causeloop/platform/testing';
-import { killLeftoverRunners, pressCtrlC, printedToken, repositoryRoot, startRunner, waitForOutput } from './support/runner.js';
+import { freePortOffset, killLeftoverRunners, pressCtrlC, printedToken, repositoryRoot, startRunner, waitForOutput } from './support/runner.js';
 
 const run = promisify(execFile);
 
@@ -73,7 +73,7 @@ describe("the README's Try it block", () => {
 
     const home = await mkdtemp(path.join(tmpdir(), 'causeloop-home-'));
     scratch.push(home);
-    const offset = 1_000 + Math.floor(Math.random() * 5_000);
+    const offset = await freePortOffset();
     const runner = startRunner({
       CAUSELOOP_HOME: home,
       CAUSELOOP_POSTGRES_PORT: String(await findFreePort()),

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '@causeloop/platform/testing';
-import { killLeftoverRunners, pressCtrlC, printedToken, repositoryRoot, startRunner, waitForOutput } from './support/runner.js';
+import { freePortOffset, killLeftoverRunners, pressCtrlC, printedToken, repositoryRoot, startRunner, waitForOutput } from './support/runner.js';
 
 const cli = path.join(repositoryRoot, 'scripts/dist/causeloop.js');
 const demoWorkspaceId = '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b';
@@ -23,7 +23,7 @@ describe('npm start (the local runner)', () => {
     scratch.push(home);
     const port = await findFreePort();
     // Services on their default ports shifted, so a developer's own npm start can keep running.
-    const offset = 1_000 + Math.floor(Math.random() * 5_000);
+    const offset = await freePortOffset();
     const environment = { CAUSELOOP_HOME: home, CAUSELOOP_POSTGRES_PORT: String(port), CAUSELOOP_PORT_OFFSET: String(offset) };
 
     const first = startRunner(environment);

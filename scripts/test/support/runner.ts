@@ -1,7 +1,9 @@
 // The `npm start` runner as a test starts it: its own process group, its output collected,
 // and whatever a failed test left running killed, group and all.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
+import { localServices, withPortOffset } from '../../src/local-services.js';
 
 export const repositoryRoot = path.resolve(import.meta.dirname, '../../..');
 const runner = path.join(repositoryRoot, 'scripts/dist/start.js');
@@ -64,4 +66,27 @@ export async function pressCtrlC(run: Run): Promise<{ code: number | string | nu
 /** The demo owner's access token the runner printed. */
 export function printedToken(run: Run): string | undefined {
   return /^ {2}(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/m.exec(run.output())?.[1];
+}
+
+/**
+ * A CAUSELOOP_PORT_OFFSET whose every service port is free now. Shifted gRPC ports fall in
+ * Linux's ephemeral range, where another test's listener or outgoing connection may hold
+ * one; a runner that cannot bind exits before the test has begun.
+ */
+export async function freePortOffset(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const offset = 1_000 + Math.floor(Math.random() * 5_000);
+    const ports = withPortOffset(localServices, offset).flatMap((service) => [service.opsPort, service.grpcPort ?? service.httpPort]);
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return offset;
+  }
+  throw new Error('no port offset with every service port free in 20 tries');
+}
+
+function isFree(port: number | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (port === undefined) return resolve(true);
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
