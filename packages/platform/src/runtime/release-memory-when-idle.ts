@@ -89,14 +89,12 @@ function memoryReducingGc(): () => void {
  * function.
  */
 export function releaseMemoryWhenIdle(options: IdleMemoryReleaseOptions): () => void {
-  const checkEveryMs = options.checkEveryMs ?? idleMemoryReleaseDefaults.checkEveryMs;
+  const { logger, checkEveryMs, ...decision } = { ...idleMemoryReleaseDefaults, ...options };
   const collect = memoryReducingGc();
   let lastCpu = process.cpuUsage();
   let lastAtMs = performance.now();
   const policy = createIdleMemoryPolicy({
-    idleForMs: options.idleForMs ?? idleMemoryReleaseDefaults.idleForMs,
-    idleCpuShare: options.idleCpuShare ?? idleMemoryReleaseDefaults.idleCpuShare,
-    minGrowthBytes: options.minGrowthBytes ?? idleMemoryReleaseDefaults.minGrowthBytes,
+    ...decision,
     startAtMs: lastAtMs,
     startHeapBytes: getHeapStatistics().total_heap_size,
   });
@@ -110,7 +108,7 @@ export function releaseMemoryWhenIdle(options: IdleMemoryReleaseOptions): () => 
       collect();
       const heapAfter = getHeapStatistics().total_heap_size;
       policy.released(heapAfter);
-      options.logger.info(
+      logger.info(
         { heap_before_bytes: heapBefore, heap_after_bytes: heapAfter, rss_before_bytes: rssBefore, rss_after_bytes: process.memoryUsage.rss(), pause_ms: Math.round(performance.now() - atMs) },
         'idle: released memory grown under load',
       );

@@ -123,16 +123,9 @@ function compileMessage(schema: DescMessage, compiled: Map<DescMessage, Compiled
 function zeroOf(field: DescField): () => JsonValue | undefined {
   if (field.fieldKind === 'list') return () => [];
   if (field.fieldKind === 'map') return () => ({});
-  if (field.oneof !== undefined || field.presence !== implicitPresence) return () => undefined;
-  if (field.fieldKind === 'enum') {
-    const zero = enumJson(field.enum, field.enum.values[0]!.number);
-    return () => zero;
-  }
-  if (field.fieldKind === 'scalar') {
-    const zero = scalarZeroJson(field.scalar);
-    return () => zero;
-  }
-  return () => undefined;
+  if (field.oneof !== undefined || field.presence !== implicitPresence || field.fieldKind === 'message') return () => undefined;
+  const zero = field.fieldKind === 'enum' ? enumZeroJson(field.enum) : scalarZeroJson(field.scalar);
+  return () => zero;
 }
 
 function compileField(field: DescField, compiled: Map<DescMessage, CompiledMessage>): FieldReader {
@@ -144,12 +137,9 @@ function compileField(field: DescField, compiled: Map<DescMessage, CompiledMessa
     target[name] = value;
   };
   switch (field.fieldKind) {
-    case 'scalar': {
-      const read = scalarReader(field.scalar, field.utf8Validation);
-      return (target, reader) => set(target, read(reader));
-    }
+    case 'scalar':
     case 'enum': {
-      const read = enumReader(field.enum);
+      const read = field.fieldKind === 'enum' ? enumReader(field.enum) : scalarReader(field.scalar, field.utf8Validation);
       return (target, reader) => set(target, read(reader));
     }
     case 'message': {
@@ -179,26 +169,13 @@ function compileField(field: DescField, compiled: Map<DescMessage, CompiledMessa
       const keyZero = String(mapKeyZero(field.mapKey));
       let readValue: (reader: AnswerReader, existing: JsonValue | undefined, depth: number) => JsonValue;
       let valueZero: () => JsonValue;
-      switch (field.mapKind) {
-        case 'scalar': {
-          const read = scalarReader(field.scalar, field.utf8Validation);
-          const zero = scalarZeroJson(field.scalar);
-          readValue = (reader) => read(reader);
-          valueZero = () => zero;
-          break;
-        }
-        case 'enum': {
-          const read = enumReader(field.enum);
-          const zero = enumJson(field.enum, field.enum.values[0]!.number);
-          readValue = (reader) => read(reader);
-          valueZero = () => zero;
-          break;
-        }
-        case 'message': {
-          readValue = messageReader(field.message, compiled);
-          valueZero = messageZero(field.message, compiled);
-          break;
-        }
+      if (field.mapKind === 'message') {
+        readValue = messageReader(field.message, compiled);
+        valueZero = messageZero(field.message, compiled);
+      } else {
+        readValue = field.mapKind === 'enum' ? enumReader(field.enum) : scalarReader(field.scalar, field.utf8Validation);
+        const zero = field.mapKind === 'enum' ? enumZeroJson(field.enum) : scalarZeroJson(field.scalar);
+        valueZero = () => zero;
       }
       return (target, reader, _wireType, depth) => {
         const end = reader.uint32() + reader.pos;
@@ -284,6 +261,11 @@ function messageZero(schema: DescMessage, compiled: Map<DescMessage, CompiledMes
 function enumJson(schema: DescEnum, value: number): JsonValue {
   // An open enum keeps a number it does not know; toJson then writes the number.
   return schema.value[value]?.jsonName ?? value;
+}
+
+/** An implicit enum field's value when unset: its first value, as toJson names it. */
+function enumZeroJson(schema: DescEnum): JsonValue {
+  return enumJson(schema, schema.values[0]!.number);
 }
 
 function enumReader(schema: DescEnum): ValueReader {
