@@ -74,6 +74,29 @@ describe('answer transcoder', () => {
     }
   });
 
+  it('fills a map entry sent without its key or its value with their zero values', () => {
+    const entry = (fieldNo: number, write: (entryWriter: BinaryWriter) => void) => {
+      const writer = new BinaryWriter().tag(fieldNo, WireType.LengthDelimited).fork();
+      write(writer);
+      return writer.join().finish();
+    };
+    const withoutValue = [
+      entry(50, (w) => w.tag(1, WireType.LengthDelimited).string('label')), // map<string, string>
+      entry(51, (w) => w.tag(1, WireType.Varint).int32(3)), // map<int32, EveryField>
+      entry(52, (w) => w.tag(1, WireType.Varint).int64(-4n)), // map<int64, Shade>
+      entry(53, (w) => w.tag(1, WireType.Varint).bool(true)), // map<bool, bytes>
+      entry(54, (w) => w.tag(1, WireType.Varint).uint32(5)), // map<uint32, double>
+      entry(55, (w) => w.tag(1, WireType.Varint).sint64(6n)), // map<sint64, Timestamp>
+      entry(56, (w) => w.tag(1, WireType.Bit32).fixed32(7)), // map<fixed32, int64>
+    ];
+    const withoutKey = [entry(50, (w) => w.tag(2, WireType.LengthDelimited).string('value')), entry(52, (w) => w.tag(2, WireType.Varint).int32(2))];
+    for (const bytes of [...withoutValue, ...withoutKey]) expectSameJson(everyField, bytes);
+    // A google.protobuf.Value must hold one: toJson refuses an entry without it, and so must this.
+    const valueless = entry(57, (w) => w.tag(1, WireType.LengthDelimited).string('k'));
+    expect(() => toJson(everyField, fromBinary(everyField, valueless), responseJsonOptions)).toThrow();
+    expect(() => jsonTranscoder(everyField)(valueless)).toThrow();
+  });
+
   it('writes zero values of implicit fields, and leaves unset optional, oneof and message fields out', () => {
     const json = jsonTranscoder(EveryFieldSchema)(new Uint8Array(0));
     expect(JSON.parse(JSON.stringify(json))).toMatchObject({ a_double: 0, an_int64: '0', a_string: '', some_bytes: '', a_shade: 'SHADE_UNSPECIFIED', doubles: [], labels: {} });
@@ -109,8 +132,10 @@ describe('answer transcoder', () => {
 function expectSameJson(schema: DescMessage, bytes: Uint8Array): void {
   const expected = JSON.stringify(toJson(schema, fromBinary(schema, bytes), responseJsonOptions));
   // The bytes in the message, so a failure can be replayed on its own.
-  expect(() => jsonTranscoder(schema)(bytes), `${schema.typeName} ${Buffer.from(bytes).toString('hex')}`).not.toThrow();
-  expect(JSON.stringify(jsonTranscoder(schema)(bytes)), `${schema.typeName} ${Buffer.from(bytes).toString('hex')}`).toBe(expected);
+  const replay = `${schema.typeName} ${Buffer.from(bytes).toString('hex')}`;
+  let actual: string | undefined;
+  expect(() => (actual = JSON.stringify(jsonTranscoder(schema)(bytes))), replay).not.toThrow();
+  expect(actual, replay).toBe(expected);
 }
 
 function reachableSchemas(roots: readonly DescMessage[]): DescMessage[] {
