@@ -98,9 +98,8 @@ describe('answer transcoder', () => {
   });
 
   it('writes zero values of implicit fields, and leaves unset optional, oneof and message fields out', () => {
-    const json = jsonTranscoder(EveryFieldSchema)(new Uint8Array(0));
-    expect(JSON.parse(JSON.stringify(json))).toMatchObject({ a_double: 0, an_int64: '0', a_string: '', some_bytes: '', a_shade: 'SHADE_UNSPECIFIED', doubles: [], labels: {} });
-    const text = JSON.stringify(json);
+    const text = jsonTranscoder(EveryFieldSchema)(new Uint8Array(0)).toString('utf8');
+    expect(JSON.parse(text)).toMatchObject({ a_double: 0, an_int64: '0', a_string: '', some_bytes: '', a_shade: 'SHADE_UNSPECIFIED', doubles: [], labels: {} });
     for (const absent of ['maybe_int32', 'nested', 'choice_text', 'at']) expect(text).not.toContain(`"${absent}"`);
   });
 
@@ -120,6 +119,33 @@ describe('answer transcoder', () => {
     }
   });
 
+  it('reads a field sent with another wire type, or running past its message, as protobuf-es does', () => {
+    const random = seededRandom(21);
+    const oddities = [
+      new BinaryWriter().tag(14, WireType.Varint).int32(7).finish(), // a string field as a varint
+      new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(new Uint8Array(8)).finish(), // a double as bytes
+      new BinaryWriter().tag(3, WireType.Bit64).fixed64(9n).finish(),
+      // A nested message whose last record claims more bytes than the message has.
+      new BinaryWriter().tag(17, WireType.LengthDelimited).uint32(2).raw(new Uint8Array([(14 << 3) | WireType.LengthDelimited, 10])).raw(Buffer.from('0123456789')).finish(),
+    ];
+    for (const oddity of oddities) {
+      for (let i = 0; i < 5; i++) expectSameOutcome(everyField, concat(toBinary(everyField, randomMessage(everyField, random, 0)), oddity));
+      expectSameOutcome(everyField, oddity);
+    }
+  });
+
+  it('gives each answer its own bytes, also after an answer it refused', () => {
+    const transcode = jsonTranscoder(EveryFieldSchema);
+    const first = transcode(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'first', nested: { aString: 'inside' } })));
+    const firstText = first.toString('utf8');
+    const refusedTimestamp = new BinaryWriter().tag(70, WireType.LengthDelimited).fork().tag(2, WireType.Varint).int32(-1).join().finish();
+    expect(() => transcode(concat(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'x'.repeat(500) })), refusedTimestamp))).toThrow();
+    const second = transcode(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'second' })));
+    expect(first.toString('utf8')).toBe(firstText);
+    expect(JSON.parse(second.toString('utf8'))).toMatchObject({ a_string: 'second' });
+    expect(second.toString('utf8')).not.toContain('xxx');
+  });
+
   it('refuses what protobuf-es refuses: truncated bytes and invalid UTF-8', () => {
     const bytes = toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'a string long enough', nested: { aString: 'inside' } }));
     expect(() => jsonTranscoder(EveryFieldSchema)(bytes.subarray(0, bytes.length - 3))).toThrow();
@@ -134,8 +160,19 @@ function expectSameJson(schema: DescMessage, bytes: Uint8Array): void {
   // The bytes in the message, so a failure can be replayed on its own.
   const replay = `${schema.typeName} ${Buffer.from(bytes).toString('hex')}`;
   let actual: string | undefined;
-  expect(() => (actual = JSON.stringify(jsonTranscoder(schema)(bytes))), replay).not.toThrow();
+  expect(() => (actual = jsonTranscoder(schema)(bytes).toString('utf8')), replay).not.toThrow();
   expect(actual, replay).toBe(expected);
+}
+
+/** The same JSON text as protobuf-es, or a refusal where protobuf-es refuses. */
+function expectSameOutcome(schema: DescMessage, bytes: Uint8Array): void {
+  try {
+    toJson(schema, fromBinary(schema, bytes), responseJsonOptions);
+  } catch {
+    expect(() => jsonTranscoder(schema)(bytes), `${schema.typeName} ${Buffer.from(bytes).toString('hex')}`).toThrow();
+    return;
+  }
+  expectSameJson(schema, bytes);
 }
 
 function reachableSchemas(roots: readonly DescMessage[]): DescMessage[] {

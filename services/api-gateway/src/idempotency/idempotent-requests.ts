@@ -80,11 +80,13 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     const { keyId, fingerprint, workspaceId } = claim;
     try {
       await withTenant(options.pool, workspaceId, async (client) => {
-        if (!isStorable(status) || typeof payload !== 'string') {
+        // Answers are text (problems) or the JSON text of a backend's answer, as bytes.
+        const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.isBuffer(payload) ? payload : undefined;
+        if (!isStorable(status) || body === undefined) {
           await releaseIdempotencyKey(client, { keyId, fingerprint });
           return;
         }
-        const sealed = sealResponse(claim, Buffer.from(payload, 'utf8'));
+        const sealed = sealResponse(claim, body);
         await completeIdempotencyKey(client, { keyId, fingerprint, response: { status, kind: 'http', sealed } });
       });
     } catch (error) {

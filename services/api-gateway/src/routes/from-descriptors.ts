@@ -6,7 +6,7 @@ import type {
   onRequestAsyncHookHandler,
   preHandlerAsyncHookHandler,
 } from 'fastify';
-import type { JsonObject, Message } from '@bufbuild/protobuf';
+import type { Message } from '@bufbuild/protobuf';
 import { CauseloopError, invalidFields } from '@causeloop/platform/errors';
 import { requestIdHeader } from '@causeloop/platform/grpc';
 import { idempotencyKeyHeader } from '@causeloop/platform/idempotency';
@@ -91,8 +91,8 @@ export function registerDescriptorRoutes(app: FastifyInstance, routes: readonly 
 }
 
 /** The backend's answer with the route's success status (set only now: a failed call has its own). */
-function answer(reply: FastifyReply, route: RoutedRpc, json: JsonObject): FastifyReply {
-  return reply.code(route.successStatus).type('application/json').send(json);
+function answer(reply: FastifyReply, route: RoutedRpc, jsonText: Buffer): FastifyReply {
+  return reply.code(route.successStatus).type('application/json').send(jsonText);
 }
 
 /**
@@ -150,7 +150,7 @@ function callBackend(
   metadata: Readonly<Record<string, string>>,
   reply: FastifyReply,
   options: DescriptorRoutesOptions,
-): Promise<JsonObject> {
+): Promise<Buffer> {
   return route.fronted.call(route.method, message, {
     deadlineMs: options.deadlineMs,
     metadata,

@@ -1,31 +1,22 @@
-import {
-  create,
-  fromBinary,
-  fromJson,
-  mergeFromBinary,
-  ScalarType,
-  toJson,
-  type DescEnum,
-  type DescField,
-  type DescMessage,
-  type JsonObject,
-  type JsonValue,
-} from '@bufbuild/protobuf';
+import { create, fromBinary, ScalarType, toJson, toJsonString, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { base64Encode, BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 
-// Why this exists: the gateway used to decode each answer into protobuf-es messages, then
-// walk them with `toJson`. On ListScopes that made a third of the gateway's allocations (a
-// message object per entry, a [field, wire type] pair per field) and 7 % of its CPU
-// samples; reading the wire format once, straight into the JSON value `toJson` gives with
-// `responseJsonOptions`, takes 2.5 % (docs/benchmarks.md). The tests hold it to toJson, as
-// exact JSON text, on random messages of every type the services take or answer with, and
-// on merged, unpacked and unknown-field encodings protobuf-es never writes.
+// Why this exists: the gateway used to decode each answer into protobuf-es messages, walk
+// them with `toJson`, then serialize that value. On ListScopes that made a third of the
+// gateway's allocations and, measured by answering with the finished text instead, about a
+// fifth of its CPU (docs/benchmarks.md). This reads an answer's bytes once and writes its
+// JSON text: field names written ahead of time, ASCII strings copied byte for byte, no
+// message, object or string made on the way. What it does not read the way every runtime
+// writes (a singular field sent twice, which protobuf-es merges; a wire type that does not
+// match the field) goes to protobuf-es, which is the reference. The tests hold it to
+// protobuf-es's text on random messages of every type the services take or answer with,
+// and on merged, unpacked and unknown-field encodings protobuf-es never writes.
 
 /** The JSON form of every answer: proto field names, and every implicit field even at zero. */
 export const responseJsonOptions = { useProtoFieldName: true, alwaysEmitImplicit: true } as const;
 
-/** Turns an answer's bytes into its JSON value. */
-export type JsonTranscoder = (bytes: Uint8Array) => JsonObject;
+/** Turns an answer's bytes into its JSON text (UTF-8), as `toJsonString` with `responseJsonOptions` writes it. */
+export type JsonTranscoder = (bytes: Uint8Array) => Buffer;
 
 // protobuf-es's own limit (fromBinary's default), so both refuse the same nesting.
 const recursionLimit = 100;
@@ -33,68 +24,203 @@ const recursionLimit = 100;
 const implicitPresence = 2;
 const legacyRequiredPresence = 3;
 
-/** protobuf-es's reader, keeping the bytes it reads for the tag check it does not expose. */
-class AnswerReader extends BinaryReader {
-  constructor(readonly source: Uint8Array) {
-    super(source);
-  }
-}
-
-/** A JSON object being filled; `undefined` members are fields not set, which JSON.stringify leaves out. */
-type Target = Record<string, JsonValue | undefined>;
-type FieldReader = (target: Target, reader: AnswerReader, wireType: WireType, depth: number) => void;
-type ValueReader = (reader: BinaryReader) => JsonValue;
-
-interface CompiledMessage {
-  /** A fresh object with every field in field-number order (toJson's order), implicit ones at zero. */
-  readonly empty: () => Target;
-  readonly fields: Map<number, FieldReader>;
-}
-
 const transcoders = new WeakMap<DescMessage, JsonTranscoder>();
 
 /**
  * The transcoder of answers of type `schema`, compiled once. A type using what this does
- * not handle (proto2 groups or closed enums, required fields, a field named __proto__)
- * falls back to protobuf-es, decoding then `toJson`.
+ * not handle (proto2 groups or closed enums, required fields) is left to protobuf-es.
  */
 export function jsonTranscoder(schema: DescMessage): JsonTranscoder {
   let transcoder = transcoders.get(schema);
   if (transcoder === undefined) {
-    transcoder = isSupported(schema) ? compileTranscoder(schema) : (bytes) => toJson(schema, fromBinary(schema, bytes), responseJsonOptions) as JsonObject;
+    transcoder = isSupported(schema) ? compileTranscoder(schema) : (bytes) => byProtobufEs(schema, bytes);
     transcoders.set(schema, transcoder);
   }
   return transcoder;
 }
 
+function byProtobufEs(schema: DescMessage, bytes: Uint8Array): Buffer {
+  return Buffer.from(toJsonString(schema, fromBinary(schema, bytes), responseJsonOptions), 'utf8');
+}
+
+/** Thrown where the bytes are not laid out as a runtime writes them: protobuf-es reads those. */
+class NotCanonical extends Error {}
+const notCanonical = new NotCanonical('left to protobuf-es');
+
 function compileTranscoder(schema: DescMessage): JsonTranscoder {
-  const compiled = new Map<DescMessage, CompiledMessage>();
-  const root = compileMessage(schema, compiled);
+  const root = compileMessage(schema, new Map());
   return (bytes) => {
-    const target = root.empty();
-    readMessage(root, target, new AnswerReader(bytes), bytes.byteLength, 1);
-    return target as JsonObject;
+    out.length = 0;
+    slots.top = 0;
+    try {
+      const reader = new BinaryReader(bytes);
+      writeMessage(root, reader, bytes, bytes.byteLength, 1);
+      return out.take();
+    } catch (error) {
+      if (error !== notCanonical) throw error;
+      return byProtobufEs(schema, bytes);
+    }
   };
 }
 
-function readMessage(message: CompiledMessage, target: Target, reader: AnswerReader, length: number, depth: number): void {
+/**
+ * The text being written, in one buffer reused by every answer: a transcoding runs from
+ * start to end without yielding, so no two ever share it.
+ */
+const out = {
+  bytes: Buffer.allocUnsafeSlow(64 * 1024),
+  length: 0,
+  reserve(size: number): void {
+    if (this.length + size <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, this.length + size));
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  },
+  /** Text known to be ASCII (names, numbers, literals). */
+  ascii(text: string): void {
+    this.reserve(text.length);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+    this.length = at;
+  },
+  byte(value: number): void {
+    this.reserve(1);
+    this.bytes[this.length++] = value;
+  },
+  /** A field's `"name":`, short enough that a loop beats a native copy. */
+  key(key: Uint8Array): void {
+    this.reserve(key.length);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < key.length; i++) bytes[at++] = key[i]!;
+    this.length = at;
+  },
+  /** Any text, as UTF-8. */
+  text(text: string): void {
+    this.reserve(3 * text.length);
+    this.length += this.bytes.write(text, this.length, 'utf8');
+  },
+  /** What was written from `start` on, as text, taken back out of the buffer. */
+  cut(start: number): string {
+    const text = this.bytes.toString('utf8', start, this.length);
+    this.length = start;
+    return text;
+  },
+  take(): Buffer {
+    const taken = Buffer.allocUnsafe(this.length);
+    this.bytes.copy(taken, 0, 0, this.length);
+    return taken;
+  },
+};
+
+/**
+ * Where each singular field of the messages being written was found, a frame per message
+ * on one stack (-1: not sent), so reading a message allocates nothing.
+ */
+const slots = {
+  positions: new Int32Array(4096),
+  top: 0,
+  push(count: number): number {
+    const frame = this.top;
+    if (frame + count > this.positions.length) {
+      const grown = new Int32Array(2 * (frame + count));
+      grown.set(this.positions);
+      this.positions = grown;
+    }
+    this.positions.fill(-1, frame, frame + count);
+    this.top = frame + count;
+    return frame;
+  },
+};
+
+const quote = 0x22;
+const comma = 0x2c;
+
+interface CompiledMessage {
+  readonly schema: DescMessage;
+  /** In field-number order, toJson's order. */
+  readonly fields: CompiledField[];
+  /** Indexed by field number (protobuf field numbers of these types are small). */
+  readonly byNumber: (CompiledField | undefined)[];
+  readonly singularCount: number;
+}
+
+interface CompiledField {
+  readonly number: number;
+  /** `"name":`, and `,"name":` for every field but the first written. */
+  readonly key: Uint8Array;
+  readonly nextKey: Uint8Array;
+  /** The frame offset of a singular field's position; -1 for lists and maps. */
+  readonly slot: number;
+  /** The wire types a record of this field may have, as bits (1 << wire type); another one is left to protobuf-es. */
+  readonly wireTypes: number;
+  /** The slots of the other members of its oneof. */
+  readonly siblingSlots: readonly number[];
+  /** Written when a singular field was not sent: its zero value, or nothing (explicit presence). */
+  readonly zero: string | undefined;
+  /** Writes the value read at the reader's position (a list: every record of the field). */
+  write: FieldWriter;
+}
+
+type FieldWriter = (reader: BinaryReader, source: Uint8Array, messageStart: number, messageEnd: number, depth: number) => void;
+type ValueWriter = (reader: BinaryReader, source: Uint8Array, depth: number) => void;
+
+function writeMessage(message: CompiledMessage, reader: BinaryReader, source: Uint8Array, length: number, depth: number): void {
   if (depth > recursionLimit) throw new Error(`cannot decode the answer: maximum recursion depth of ${recursionLimit} reached`);
-  const end = reader.pos + length;
+  const start = reader.pos;
+  const end = start + length;
+  const frame = slots.push(message.singularCount);
+  // First pass: where each singular field is; lists and maps are read in place below.
   while (reader.pos < end) {
-    const tag = readTag(reader);
+    const tag = readTag(reader, source);
     const fieldNo = tag >>> 3;
     const wireType = (tag & 7) as WireType;
-    const readField = message.fields.get(fieldNo);
-    if (readField === undefined) reader.skip(wireType, fieldNo, recursionLimit - depth);
-    else readField(target, reader, wireType, depth);
+    const field = message.byNumber[fieldNo];
+    if (field !== undefined) {
+      if ((field.wireTypes & (1 << wireType)) === 0) throw notCanonical;
+      if (field.slot >= 0) {
+        // Sent twice, or beside another member of its oneof: protobuf-es reads (and checks)
+        // every record and merges or replaces; reading only the last would skip those checks.
+        if (slots.positions[frame + field.slot] !== -1) throw notCanonical;
+        for (const sibling of field.siblingSlots) if (slots.positions[frame + sibling] !== -1) throw notCanonical;
+        slots.positions[frame + field.slot] = reader.pos;
+      }
+    }
+    skip(reader, source, wireType, fieldNo, depth);
   }
+  // A record running past the end of its message: protobuf-es decides what that means.
+  if (reader.pos !== end) throw notCanonical;
+  out.byte(0x7b);
+  let first = true;
+  for (const field of message.fields) {
+    if (field.slot >= 0) {
+      const position = slots.positions[frame + field.slot]!;
+      if (position === -1) {
+        if (field.zero === undefined) continue;
+        out.key(first ? field.key : field.nextKey);
+        out.ascii(field.zero);
+      } else {
+        out.key(first ? field.key : field.nextKey);
+        reader.pos = position;
+        field.write(reader, source, start, end, depth);
+      }
+    } else {
+      out.key(first ? field.key : field.nextKey);
+      field.write(reader, source, start, end, depth);
+    }
+    first = false;
+  }
+  out.byte(0x7d);
+  reader.pos = end;
+  slots.top = frame;
 }
 
 /** A record's tag, with the checks of protobuf-es's BinaryReader.tag() and without the pair it allocates. */
-function readTag(reader: AnswerReader): number {
+function readTag(reader: BinaryReader, source: Uint8Array): number {
   const start = reader.pos;
   const tag = reader.uint32();
-  if (reader.pos - start > 5 || (reader.pos - start === 5 && reader.source[reader.pos - 1]! > 0x0f)) throw new Error('illegal tag: varint overflows uint32');
+  if (reader.pos - start > 5 || (reader.pos - start === 5 && source[reader.pos - 1]! > 0x0f)) throw new Error('illegal tag: varint overflows uint32');
   if (tag >>> 3 <= 0 || (tag & 7) > 5) throw new Error(`illegal tag: field no ${tag >>> 3} wire type ${tag & 7}`);
   return tag;
 }
@@ -103,136 +229,225 @@ function compileMessage(schema: DescMessage, compiled: Map<DescMessage, Compiled
   const known = compiled.get(schema);
   if (known !== undefined) return known;
   const sorted = schema.fields.concat().sort((a, b) => a.number - b.number);
-  const fields = new Map<number, FieldReader>();
-  const zeros: [string, () => JsonValue | undefined][] = sorted.map((field) => [field.name, zeroOf(field)]);
-  const message: CompiledMessage = {
-    empty: () => {
-      const target: Target = {};
-      for (const [name, zero] of zeros) target[name] = zero();
-      return target;
-    },
-    fields,
-  };
+  const singular: DescField[] = sorted.filter((field) => field.fieldKind !== 'list' && field.fieldKind !== 'map');
+  const slotOf = (field: DescField) => singular.indexOf(field);
+  const message: CompiledMessage = { schema, fields: [], byNumber: [], singularCount: singular.length };
   // Registered before its fields are compiled, so a recursive type finds itself.
   compiled.set(schema, message);
-  for (const field of sorted) fields.set(field.number, compileField(field, compiled));
+  for (const field of sorted) {
+    const key = JSON.stringify(field.name) + ':';
+    const compiledField: CompiledField = {
+      number: field.number,
+      key: Buffer.from(key, 'utf8'),
+      nextKey: Buffer.from(`,${key}`, 'utf8'),
+      slot: slotOf(field),
+      wireTypes: wireTypesOf(field),
+      siblingSlots: field.oneof === undefined ? [] : field.oneof.fields.filter((f) => f !== field).map(slotOf),
+      zero: zeroOf(field),
+      write: () => undefined,
+    };
+    message.fields.push(compiledField);
+    message.byNumber[field.number] = compiledField;
+  }
+  // Writers last: a field of the message's own type needs the message compiled.
+  sorted.forEach((field, index) => (message.fields[index]!.write = fieldWriter(field, compiled)));
   return message;
 }
 
-/** What a field holds before anything is read: toJson's value for an unset field. */
-function zeroOf(field: DescField): () => JsonValue | undefined {
-  if (field.fieldKind === 'list') return () => [];
-  if (field.fieldKind === 'map') return () => ({});
-  if (field.oneof !== undefined || field.presence !== implicitPresence || field.fieldKind === 'message') return () => undefined;
-  const zero = field.fieldKind === 'enum' ? enumZeroJson(field.enum) : scalarZeroJson(field.scalar);
-  return () => zero;
+/** What toJson writes for a singular field not sent: its zero value when implicit, else nothing. */
+function zeroOf(field: DescField): string | undefined {
+  if (field.fieldKind !== 'scalar' && field.fieldKind !== 'enum') return undefined;
+  if (field.oneof !== undefined || field.presence !== implicitPresence) return undefined;
+  return field.fieldKind === 'enum' ? enumText(field.enum, field.enum.values[0]!.number) : scalarZeroText(field.scalar);
 }
 
-function compileField(field: DescField, compiled: Map<DescMessage, CompiledMessage>): FieldReader {
-  const name = field.name;
-  // Setting one member of a oneof unsets the others, as it does in a message.
-  const siblings = field.oneof === undefined ? [] : field.oneof.fields.filter((f) => f !== field).map((f) => f.name);
-  const set = (target: Target, value: JsonValue) => {
-    for (const sibling of siblings) target[sibling] = undefined;
-    target[name] = value;
-  };
+function wireTypesOf(field: DescField): number {
+  switch (field.fieldKind) {
+    case 'message':
+    case 'map':
+      return 1 << WireType.LengthDelimited;
+    case 'enum':
+      return 1 << WireType.Varint;
+    case 'scalar':
+      return 1 << scalarWireType(field.scalar);
+    case 'list': {
+      if (field.listKind === 'message') return 1 << WireType.LengthDelimited;
+      // Numbers may come packed (one length-delimited record) or one record each.
+      return (1 << (field.listKind === 'enum' ? WireType.Varint : scalarWireType(field.scalar))) | (1 << WireType.LengthDelimited);
+    }
+  }
+}
+
+/**
+ * Steps over one record's value. protobuf-es's skip() also makes a view of the bytes it
+ * skipped, which this never needs; groups (no type here has one) go to it.
+ */
+function skip(reader: BinaryReader, source: Uint8Array, wireType: WireType, fieldNo: number, depth: number): void {
+  switch (wireType) {
+    case WireType.Varint:
+      while (source[reader.pos++]! & 0x80);
+      break;
+    case WireType.Bit64:
+      reader.pos += 8;
+      break;
+    case WireType.Bit32:
+      reader.pos += 4;
+      break;
+    case WireType.LengthDelimited: {
+      const length = reader.uint32();
+      reader.pos += length;
+      break;
+    }
+    default:
+      reader.skip(wireType, fieldNo, recursionLimit - depth);
+      return;
+  }
+  if (reader.pos > source.length) throw new RangeError('premature EOF');
+}
+
+function fieldWriter(field: DescField, compiled: Map<DescMessage, CompiledMessage>): FieldWriter {
   switch (field.fieldKind) {
     case 'scalar':
-    case 'enum': {
-      const read = field.fieldKind === 'enum' ? enumReader(field.enum) : scalarReader(field.scalar, field.utf8Validation);
-      return (target, reader) => set(target, read(reader));
-    }
+    case 'enum':
     case 'message': {
-      const readValue = messageReader(field.message, compiled);
-      // A message field sent twice is merged, as protobuf-es (and every runtime) merges it.
-      return (target, reader, _wireType, depth) => set(target, readValue(reader, target[name], depth));
+      const write = field.fieldKind === 'message' ? messageWriter(field.message, compiled) : field.fieldKind === 'enum' ? enumWriter(field.enum) : scalarWriter(field.scalar, field.utf8Validation);
+      return (reader, source, _start, _end, depth) => write(reader, source, depth);
     }
     case 'list': {
-      if (field.listKind === 'message') {
-        const readValue = messageReader(field.message, compiled);
-        return (target, reader, _wireType, depth) => (target[name] as JsonValue[]).push(readValue(reader, undefined, depth));
-      }
-      const read = field.listKind === 'enum' ? enumReader(field.enum) : scalarReader(field.scalar, field.utf8Validation);
-      const packable = field.listKind === 'enum' || (field.scalar !== ScalarType.STRING && field.scalar !== ScalarType.BYTES);
-      return (target, reader, wireType) => {
-        const items = target[name] as JsonValue[];
-        if (wireType === WireType.LengthDelimited && packable) {
-          const end = reader.uint32() + reader.pos;
-          while (reader.pos < end) items.push(read(reader));
-        } else {
-          items.push(read(reader));
-        }
-      };
-    }
-    case 'map': {
-      const readKey = mapKeyReader(field.mapKey, field.utf8Validation);
-      const keyZero = String(mapKeyZero(field.mapKey));
-      let readValue: (reader: AnswerReader, existing: JsonValue | undefined, depth: number) => JsonValue;
-      let valueZero: () => JsonValue;
-      if (field.mapKind === 'message') {
-        readValue = messageReader(field.message, compiled);
-        valueZero = messageZero(field.message, compiled);
-      } else {
-        readValue = field.mapKind === 'enum' ? enumReader(field.enum) : scalarReader(field.scalar, field.utf8Validation);
-        const zero = field.mapKind === 'enum' ? enumZeroJson(field.enum) : scalarZeroJson(field.scalar);
-        valueZero = () => zero;
-      }
-      return (target, reader, _wireType, depth) => {
-        const end = reader.uint32() + reader.pos;
-        let key: string | undefined;
-        let value: JsonValue | undefined;
+      const number = field.number;
+      const writeItem =
+        field.listKind === 'message' ? messageWriter(field.message, compiled) : field.listKind === 'enum' ? enumWriter(field.enum) : scalarWriter(field.scalar, field.utf8Validation);
+      const packable = field.listKind === 'enum' || (field.listKind === 'scalar' && scalarWireType(field.scalar) !== WireType.LengthDelimited);
+      return (reader, source, start, end, depth) => {
+        out.byte(0x5b);
+        let first = true;
+        reader.pos = start;
         while (reader.pos < end) {
-          const tag = readTag(reader);
-          const fieldNo = tag >>> 3;
-          if (fieldNo === 1) key = readKey(reader);
-          else if (fieldNo === 2) value = readValue(reader, value, depth);
-          else reader.skip((tag & 7) as WireType, fieldNo, recursionLimit - depth);
+          const tag = readTag(reader, source);
+          const wireType = (tag & 7) as WireType;
+          if (tag >>> 3 !== number) {
+            skip(reader, source, wireType, tag >>> 3, depth);
+          } else if (wireType === WireType.LengthDelimited && packable) {
+            const packedEnd = reader.uint32() + reader.pos;
+            while (reader.pos < packedEnd) {
+              if (!first) out.byte(comma);
+              writeItem(reader, source, depth);
+              first = false;
+            }
+          } else {
+            if (!first) out.byte(comma);
+            writeItem(reader, source, depth);
+            first = false;
+          }
         }
-        // A Value holding null is a value: JSON null, not a missing one.
-        setOwn(target[name] as Target, key ?? keyZero, value === undefined ? valueZero() : value);
+        out.byte(0x5d);
       };
     }
+    case 'map':
+      return mapWriter(field, compiled);
   }
 }
 
-/** Reads a length-delimited message into `existing` when there is one (a merge), else into a fresh value. */
-function messageReader(
-  schema: DescMessage,
-  compiled: Map<DescMessage, CompiledMessage>,
-): (reader: AnswerReader, existing: JsonValue | undefined, depth: number) => JsonValue {
+/**
+ * A map field, every entry of it. Keys go through a plain object, as in the message
+ * protobuf-es would have made: a later entry replaces an earlier one with its key, and
+ * JavaScript's key order (integer-like keys first, ascending) is toJson's order.
+ */
+function mapWriter(field: DescField & { fieldKind: 'map' }, compiled: Map<DescMessage, CompiledMessage>): FieldWriter {
+  const number = field.number;
+  const readKey = mapKeyReader(field.mapKey, field.utf8Validation);
+  const keyZero = field.mapKey === ScalarType.BOOL ? 'false' : field.mapKey === ScalarType.STRING ? '' : '0';
+  const valueWireType = field.mapKind === 'message' ? WireType.LengthDelimited : field.mapKind === 'enum' ? WireType.Varint : scalarWireType(field.scalar);
+  const writeValue =
+    field.mapKind === 'message' ? messageWriter(field.message, compiled) : field.mapKind === 'enum' ? enumWriter(field.enum) : scalarWriter(field.scalar, field.utf8Validation);
+  const writeZero: (depth: number) => void =
+    field.mapKind === 'message'
+      ? messageZeroWriter(field.message, compiled)
+      : ((zero) => () => out.ascii(zero))(field.mapKind === 'enum' ? enumText(field.enum, field.enum.values[0]!.number) : scalarZeroText(field.scalar));
+  return (reader, source, start, end, depth) => {
+    const entries: Record<string, string> = {};
+    reader.pos = start;
+    while (reader.pos < end) {
+      const tag = readTag(reader, source);
+      if (tag >>> 3 !== number) {
+        skip(reader, source, (tag & 7) as WireType, tag >>> 3, depth);
+        continue;
+      }
+      const entryEnd = reader.uint32() + reader.pos;
+      let key = keyZero;
+      let valueAt = -1;
+      while (reader.pos < entryEnd) {
+        const entryTag = readTag(reader, source);
+        const wireType = (entryTag & 7) as WireType;
+        if (entryTag >>> 3 === 1) {
+          key = readKey(reader);
+        } else if (entryTag >>> 3 === 2) {
+          if (wireType !== valueWireType || valueAt !== -1) throw notCanonical;
+          valueAt = reader.pos;
+          skip(reader, source, wireType, 2, depth);
+        } else {
+          skip(reader, source, wireType, entryTag >>> 3, depth);
+        }
+      }
+      const written = out.length;
+      if (valueAt === -1) {
+        writeZero(depth);
+      } else {
+        reader.pos = valueAt;
+        writeValue(reader, source, depth);
+        reader.pos = entryEnd;
+      }
+      // A key may be "__proto__": assigned plainly, it would set the object's prototype.
+      Object.defineProperty(entries, key, { value: out.cut(written), enumerable: true, writable: true, configurable: true });
+    }
+    out.byte(0x7b);
+    let first = true;
+    for (const key of Object.keys(entries)) {
+      if (!first) out.byte(comma);
+      out.text(JSON.stringify(key));
+      out.byte(0x3a);
+      out.text(entries[key]!);
+      first = false;
+    }
+    out.byte(0x7d);
+  };
+}
+
+function messageWriter(schema: DescMessage, compiled: Map<DescMessage, CompiledMessage>): ValueWriter {
+  if (schema.typeName === 'google.protobuf.Timestamp') return (reader, source) => out.ascii(`"${readTimestamp(reader, source)}"`);
   if (schema.typeName.startsWith('google.protobuf.')) {
-    // Well-known types have JSON forms of their own (a Timestamp is a string, a Struct any
-    // object): protobuf-es makes them, from just their bytes. Timestamps, in nearly every
-    // answer, are read here; one sent twice (to be merged) goes the general way.
-    return (reader, existing) => {
-      if (schema.typeName === 'google.protobuf.Timestamp' && existing === undefined) return readTimestamp(reader);
-      const bytes = reader.bytes();
-      const message = existing === undefined ? fromBinary(schema, bytes) : mergeFromBinary(schema, fromJson(schema, existing), bytes);
-      return toJson(schema, message, responseJsonOptions);
-    };
+    // Well-known types have JSON forms of their own (a Duration is a string, a Struct any
+    // object): protobuf-es makes them, from just their bytes.
+    return (reader) => out.text(JSON.stringify(toJson(schema, fromBinary(schema, reader.bytes()), responseJsonOptions)));
   }
   const message = compileMessage(schema, compiled);
-  return (reader, existing, depth) => {
-    const target = (existing as Target | undefined) ?? message.empty();
-    readMessage(message, target, reader, reader.uint32(), depth + 1);
-    return target as JsonObject;
-  };
+  return (reader, source, depth) => writeMessage(message, reader, source, reader.uint32(), depth + 1);
+}
+
+/** A map entry's value when the entry has none: the empty message. */
+function messageZeroWriter(schema: DescMessage, compiled: Map<DescMessage, CompiledMessage>): (depth: number) => void {
+  if (schema.typeName.startsWith('google.protobuf.')) {
+    // Some have no empty form (a Value must hold one): toJson refuses those, and so this does.
+    return () => out.text(JSON.stringify(toJson(schema, create(schema), responseJsonOptions)));
+  }
+  const message = compileMessage(schema, compiled);
+  return (depth) => writeMessage(message, new BinaryReader(new Uint8Array(0)), new Uint8Array(0), 0, depth + 1);
 }
 
 const timestampMsMin = Date.parse('0001-01-01T00:00:00Z');
 const timestampMsMax = Date.parse('9999-12-31T23:59:59Z');
 
 /** A google.protobuf.Timestamp as protobuf-es's toJson writes it (its checks and messages too). */
-function readTimestamp(reader: AnswerReader): JsonValue {
+function readTimestamp(reader: BinaryReader, source: Uint8Array): string {
   const end = reader.uint32() + reader.pos;
   let seconds: bigint | string = 0n;
   let nanos = 0;
   while (reader.pos < end) {
-    const tag = readTag(reader);
+    const tag = readTag(reader, source);
     const fieldNo = tag >>> 3;
     if (fieldNo === 1) seconds = reader.int64();
     else if (fieldNo === 2) nanos = reader.int32();
-    else reader.skip((tag & 7) as WireType, fieldNo);
+    else skip(reader, source, (tag & 7) as WireType, fieldNo, 0);
   }
   const ms = Number(seconds) * 1000;
   const refused = 'cannot encode message google.protobuf.Timestamp to JSON';
@@ -248,51 +463,105 @@ function readTimestamp(reader: AnswerReader): JsonValue {
   return new Date(ms).toISOString().replace('.000Z', fraction);
 }
 
-/** A map entry's value when the entry has none: the empty message. */
-function messageZero(schema: DescMessage, compiled: Map<DescMessage, CompiledMessage>): () => JsonValue {
-  if (schema.typeName.startsWith('google.protobuf.')) {
-    // Made on use: some have none (a Value must hold one), and toJson refuses those then.
-    return () => toJson(schema, create(schema), responseJsonOptions);
+/** An enum value as toJson writes it: its name, or the number of a value an open enum does not know. */
+function enumText(schema: DescEnum, value: number): string {
+  const known = schema.value[value];
+  return known === undefined ? String(value) : JSON.stringify(known.jsonName);
+}
+
+function enumWriter(schema: DescEnum): ValueWriter {
+  const names = new Map(schema.values.map((value) => [value.number, enumText(schema, value.number)]));
+  return (reader) => {
+    const value = reader.int32();
+    out.ascii(names.get(value) ?? String(value));
+  };
+}
+
+function scalarWriter(scalar: ScalarType, utf8Validation: boolean): ValueWriter {
+  switch (scalar) {
+    case ScalarType.STRING:
+      return (reader, source) => writeString(reader, source, utf8Validation);
+    case ScalarType.BOOL:
+      return (reader) => out.ascii(reader.bool() ? 'true' : 'false');
+    case ScalarType.DOUBLE:
+      return (reader) => out.ascii(floatText(reader.double()));
+    case ScalarType.FLOAT:
+      return (reader) => out.ascii(floatText(reader.float()));
+    case ScalarType.INT32:
+      return (reader) => out.ascii(String(reader.int32()));
+    case ScalarType.UINT32:
+      return (reader) => out.ascii(String(reader.uint32()));
+    case ScalarType.SINT32:
+      return (reader) => out.ascii(String(reader.sint32()));
+    case ScalarType.FIXED32:
+      return (reader) => out.ascii(String(reader.fixed32()));
+    case ScalarType.SFIXED32:
+      return (reader) => out.ascii(String(reader.sfixed32()));
+    // 64-bit integers are decimal strings in JSON.
+    case ScalarType.INT64:
+      return (reader) => out.ascii(`"${reader.int64()}"`);
+    case ScalarType.UINT64:
+      return (reader) => out.ascii(`"${reader.uint64()}"`);
+    case ScalarType.SINT64:
+      return (reader) => out.ascii(`"${reader.sint64()}"`);
+    case ScalarType.FIXED64:
+      return (reader) => out.ascii(`"${reader.fixed64()}"`);
+    case ScalarType.SFIXED64:
+      return (reader) => out.ascii(`"${reader.sfixed64()}"`);
+    case ScalarType.BYTES:
+      return (reader) => out.ascii(`"${base64Encode(reader.bytes())}"`);
   }
-  const message = compileMessage(schema, compiled);
-  return () => message.empty() as JsonObject;
 }
 
-function enumJson(schema: DescEnum, value: number): JsonValue {
-  // An open enum keeps a number it does not know; toJson then writes the number.
-  return schema.value[value]?.jsonName ?? value;
+/**
+ * A string field. Printable ASCII without a quote or backslash is its own JSON text, so it
+ * is copied as it is; anything else is decoded as protobuf-es decodes it (with its UTF-8
+ * check where the field asks for one) and written as JSON.stringify writes it.
+ */
+function writeString(reader: BinaryReader, source: Uint8Array, utf8Validation: boolean): void {
+  const at = reader.pos;
+  const length = reader.uint32();
+  const start = reader.pos;
+  const end = start + length;
+  if (end <= source.length) {
+    out.reserve(length + 2);
+    const bytes = out.bytes;
+    let written = out.length;
+    bytes[written++] = quote;
+    let index = start;
+    for (; index < end; index++) {
+      const byte = source[index]!;
+      if (byte < 0x20 || byte > 0x7e || byte === quote || byte === 0x5c) break;
+      bytes[written++] = byte;
+    }
+    if (index === end) {
+      bytes[written++] = quote;
+      out.length = written;
+      reader.pos = end;
+      return;
+    }
+  }
+  reader.pos = at;
+  out.text(JSON.stringify(reader.string(utf8Validation)));
 }
 
-/** An implicit enum field's value when unset: its first value, as toJson names it. */
-function enumZeroJson(schema: DescEnum): JsonValue {
-  return enumJson(schema, schema.values[0]!.number);
-}
-
-function enumReader(schema: DescEnum): ValueReader {
-  return (reader) => enumJson(schema, reader.int32());
-}
-
-function scalarReader(scalar: ScalarType, utf8Validation: boolean): ValueReader {
+/** A map key as the JSON object key protobuf-es gives it: the key's value as text. */
+function mapKeyReader(scalar: ScalarType, utf8Validation: boolean): (reader: BinaryReader) => string {
   switch (scalar) {
     case ScalarType.STRING:
       return (reader) => reader.string(utf8Validation);
     case ScalarType.BOOL:
-      return (reader) => reader.bool();
-    case ScalarType.DOUBLE:
-      return (reader) => floatJson(reader.double());
-    case ScalarType.FLOAT:
-      return (reader) => floatJson(reader.float());
+      return (reader) => String(reader.bool());
     case ScalarType.INT32:
-      return (reader) => reader.int32();
+      return (reader) => String(reader.int32());
     case ScalarType.UINT32:
-      return (reader) => reader.uint32();
+      return (reader) => String(reader.uint32());
     case ScalarType.SINT32:
-      return (reader) => reader.sint32();
+      return (reader) => String(reader.sint32());
     case ScalarType.FIXED32:
-      return (reader) => reader.fixed32();
+      return (reader) => String(reader.fixed32());
     case ScalarType.SFIXED32:
-      return (reader) => reader.sfixed32();
-    // 64-bit integers are decimal strings in JSON.
+      return (reader) => String(reader.sfixed32());
     case ScalarType.INT64:
       return (reader) => String(reader.int64());
     case ScalarType.UINT64:
@@ -303,50 +572,53 @@ function scalarReader(scalar: ScalarType, utf8Validation: boolean): ValueReader 
       return (reader) => String(reader.fixed64());
     case ScalarType.SFIXED64:
       return (reader) => String(reader.sfixed64());
-    case ScalarType.BYTES:
-      return (reader) => base64Encode(reader.bytes());
+    default:
+      throw new Error(`a map key cannot be of scalar type ${ScalarType[scalar]}`);
   }
 }
 
-/** A map key as the JSON object key protobuf-es gives it: the key's value as text. */
-function mapKeyReader(scalar: ScalarType, utf8Validation: boolean): (reader: BinaryReader) => string {
-  const read = scalarReader(scalar, utf8Validation);
-  return (reader) => String(read(reader));
-}
-
-function mapKeyZero(scalar: ScalarType): string | number | boolean {
-  return scalar === ScalarType.STRING ? '' : scalar === ScalarType.BOOL ? false : 0;
-}
-
-function scalarZeroJson(scalar: ScalarType): JsonValue {
+function scalarWireType(scalar: ScalarType): WireType {
   switch (scalar) {
     case ScalarType.STRING:
     case ScalarType.BYTES:
-      return '';
+      return WireType.LengthDelimited;
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return WireType.Bit64;
+    case ScalarType.FLOAT:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return WireType.Bit32;
+    default:
+      return WireType.Varint;
+  }
+}
+
+function scalarZeroText(scalar: ScalarType): string {
+  switch (scalar) {
+    case ScalarType.STRING:
+    case ScalarType.BYTES:
+      return '""';
     case ScalarType.BOOL:
-      return false;
+      return 'false';
     case ScalarType.INT64:
     case ScalarType.UINT64:
     case ScalarType.SINT64:
     case ScalarType.FIXED64:
     case ScalarType.SFIXED64:
-      return '0';
+      return '"0"';
     default:
-      return 0;
+      return '0';
   }
 }
 
-function floatJson(value: number): JsonValue {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  return value;
-}
-
-/** A map key may be "__proto__": assigned plainly, it would set the object's prototype. */
-function setOwn(target: Target, key: string, value: JsonValue): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
+/** A float as toJson writes it: the number, or the name of a value JSON has no number for. */
+function floatText(value: number): string {
+  if (Number.isNaN(value)) return '"NaN"';
+  if (value === Number.POSITIVE_INFINITY) return '"Infinity"';
+  if (value === Number.NEGATIVE_INFINITY) return '"-Infinity"';
+  return String(value);
 }
 
 /** Whether every type `schema` reaches is one this transcoder handles exactly as toJson does. */
@@ -354,7 +626,7 @@ function isSupported(schema: DescMessage, seen = new Set<DescMessage>()): boolea
   if (seen.has(schema) || schema.typeName.startsWith('google.protobuf.')) return true;
   seen.add(schema);
   return schema.fields.every((field) => {
-    if (field.name === '__proto__' || field.presence === legacyRequiredPresence) return false;
+    if (field.presence === legacyRequiredPresence) return false;
     if ((field.fieldKind === 'message' || (field.fieldKind === 'list' && field.listKind === 'message')) && field.delimitedEncoding) return false;
     if (field.enum !== undefined && (!field.enum.open || field.enum.typeName === 'google.protobuf.NullValue')) return false;
     return field.message === undefined || isSupported(field.message, seen);
