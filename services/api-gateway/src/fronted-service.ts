@@ -3,7 +3,7 @@ import type { GrpcCallOptions, GrpcCaller } from '@causeloop/platform/grpc';
 import { jsonTranscoder } from './routes/json-transcoder.js';
 
 /** Calls one unary RPC with an already-built request message; resolves with the answer as JSON text. */
-export type UnaryCall = (method: DescMethod, request: Message, options: GrpcCallOptions) => Promise<Buffer>;
+export type UnaryCall = (method: DescMethod, request: Message, options: GrpcCallOptions) => Promise<string>;
 
 /** A backend the gateway routes to: its descriptor (rules, schemas) and a way to call it. */
 export interface FrontedService {

@@ -34,7 +34,7 @@ describe('HTTP rules at start', () => {
   it('answers with the rule’s success_status, documents it, and refuses one outside 200, 201 and 202', async () => {
     const accepting = await noteService('success_status: 202');
     const app = await buildApp({
-      services: [{ service: accepting.service, call: () => Promise.resolve({ text: 'kept' }) }],
+      services: [{ service: accepting.service, call: () => Promise.resolve('{"text":"kept"}') }],
       authenticator,
       rateLimit,
       registry,

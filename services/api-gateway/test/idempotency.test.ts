@@ -91,6 +91,7 @@ describe('Idempotency-Key', () => {
     expect(again.statusCode).toBe(200);
     expect(again.headers['idempotency-replayed']).toBe('true');
     expect(again.json()).toEqual(first.json());
+    expect(again.headers['content-type']).toBe(first.headers['content-type']);
     expect(again.headers['x-request-id']).toBeDefined();
     expect(again.headers['cache-control']).toBe('no-store');
   });

@@ -98,7 +98,7 @@ describe('answer transcoder', () => {
   });
 
   it('writes zero values of implicit fields, and leaves unset optional, oneof and message fields out', () => {
-    const text = jsonTranscoder(EveryFieldSchema)(new Uint8Array(0)).toString('utf8');
+    const text = jsonTranscoder(EveryFieldSchema)(new Uint8Array(0));
     expect(JSON.parse(text)).toMatchObject({ a_double: 0, an_int64: '0', a_string: '', some_bytes: '', a_shade: 'SHADE_UNSPECIFIED', doubles: [], labels: {} });
     for (const absent of ['maybe_int32', 'nested', 'choice_text', 'at']) expect(text).not.toContain(`"${absent}"`);
   });
@@ -134,16 +134,13 @@ describe('answer transcoder', () => {
     }
   });
 
-  it('gives each answer its own bytes, also after an answer it refused', () => {
+  it('starts each answer afresh, also after an answer it refused half-way', () => {
     const transcode = jsonTranscoder(EveryFieldSchema);
-    const first = transcode(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'first', nested: { aString: 'inside' } })));
-    const firstText = first.toString('utf8');
     const refusedTimestamp = new BinaryWriter().tag(70, WireType.LengthDelimited).fork().tag(2, WireType.Varint).int32(-1).join().finish();
     expect(() => transcode(concat(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'x'.repeat(500) })), refusedTimestamp))).toThrow();
-    const second = transcode(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'second' })));
-    expect(first.toString('utf8')).toBe(firstText);
-    expect(JSON.parse(second.toString('utf8'))).toMatchObject({ a_string: 'second' });
-    expect(second.toString('utf8')).not.toContain('xxx');
+    const next = transcode(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'next' })));
+    expect(JSON.parse(next)).toMatchObject({ a_string: 'next' });
+    expect(next).not.toContain('xxx');
   });
 
   it('refuses what protobuf-es refuses: truncated bytes and invalid UTF-8', () => {
@@ -160,7 +157,7 @@ function expectSameJson(schema: DescMessage, bytes: Uint8Array): void {
   // The bytes in the message, so a failure can be replayed on its own.
   const replay = `${schema.typeName} ${Buffer.from(bytes).toString('hex')}`;
   let actual: string | undefined;
-  expect(() => (actual = jsonTranscoder(schema)(bytes).toString('utf8')), replay).not.toThrow();
+  expect(() => (actual = jsonTranscoder(schema)(bytes)), replay).not.toThrow();
   expect(actual, replay).toBe(expected);
 }
 

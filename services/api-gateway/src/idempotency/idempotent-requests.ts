@@ -22,7 +22,7 @@ import {
 } from '@causeloop/platform/idempotency';
 import { problemContentType } from '../plugins/problem-details.js';
 import type { RoutedRpc } from '../routes/http-rules.js';
-import { jsonTranscoder } from '../routes/json-transcoder.js';
+import { jsonContentType, jsonTranscoder } from '../routes/json-transcoder.js';
 
 export interface IdempotencyOptions {
   /** The gateway's connection (as causeloop_app) to the idempotency_keys table. */
@@ -80,13 +80,11 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     const { keyId, fingerprint, workspaceId } = claim;
     try {
       await withTenant(options.pool, workspaceId, async (client) => {
-        // Answers are text (problems) or the JSON text of a backend's answer, as bytes.
-        const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.isBuffer(payload) ? payload : undefined;
-        if (!isStorable(status) || body === undefined) {
+        if (!isStorable(status) || typeof payload !== 'string') {
           await releaseIdempotencyKey(client, { keyId, fingerprint });
           return;
         }
-        const sealed = sealResponse(claim, body);
+        const sealed = sealResponse(claim, Buffer.from(payload, 'utf8'));
         await completeIdempotencyKey(client, { keyId, fingerprint, response: { status, kind: 'http', sealed } });
       });
     } catch (error) {
@@ -129,7 +127,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
           // A backend records the RPC's answer, not an HTTP status: its route's success status it is.
           reply.header(replayedHeader, 'true').code(kind === 'message' ? route.successStatus : status);
           if (kind === 'message') {
-            reply.type('application/json').send(jsonTranscoder(route.method.output)(stored));
+            reply.type(jsonContentType).send(jsonTranscoder(route.method.output)(stored));
           } else {
             reply.type(status >= 400 ? problemContentType : 'application/json').send(stored.toString('utf8'));
           }

@@ -18,6 +18,7 @@ import { limitPrincipal } from '../rate-limit/index.js';
 import '../request-context.js';
 import type { RoutedRpc } from './http-rules.js';
 import { requestFromHttp, withProtoFieldNames, type HttpValues, type QueryPaths } from './json-mapping.js';
+import { jsonContentType } from './json-transcoder.js';
 import { queryParameters, routeSchemas, type RouteSchemas } from './route-schemas.js';
 
 export interface DescriptorRoutesOptions {
@@ -91,8 +92,8 @@ export function registerDescriptorRoutes(app: FastifyInstance, routes: readonly 
 }
 
 /** The backend's answer with the route's success status (set only now: a failed call has its own). */
-function answer(reply: FastifyReply, route: RoutedRpc, jsonText: Buffer): FastifyReply {
-  return reply.code(route.successStatus).type('application/json').send(jsonText);
+function answer(reply: FastifyReply, route: RoutedRpc, jsonText: string): FastifyReply {
+  return reply.code(route.successStatus).type(jsonContentType).send(jsonText);
 }
 
 /**
@@ -150,7 +151,7 @@ function callBackend(
   metadata: Readonly<Record<string, string>>,
   reply: FastifyReply,
   options: DescriptorRoutesOptions,
-): Promise<Buffer> {
+): Promise<string> {
   return route.fronted.call(route.method, message, {
     deadlineMs: options.deadlineMs,
     metadata,

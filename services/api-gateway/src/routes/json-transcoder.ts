@@ -15,8 +15,15 @@ import { base64Encode, BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 /** The JSON form of every answer: proto field names, and every implicit field even at zero. */
 export const responseJsonOptions = { useProtoFieldName: true, alwaysEmitImplicit: true } as const;
 
-/** Turns an answer's bytes into its JSON text (UTF-8), as `toJsonString` with `responseJsonOptions` writes it. */
-export type JsonTranscoder = (bytes: Uint8Array) => Buffer;
+/** The media type of that text: JSON is UTF-8 (RFC 8259); the charset says so to older clients. */
+export const jsonContentType = 'application/json; charset=utf-8';
+
+/**
+ * Turns an answer's bytes into its JSON text, as `toJsonString` with `responseJsonOptions`
+ * writes it. Text rather than bytes: a string lives on V8's heap, which the idle memory
+ * release compacts, where a Buffer per answer would churn native memory.
+ */
+export type JsonTranscoder = (bytes: Uint8Array) => string;
 
 // protobuf-es's own limit (fromBinary's default), so both refuse the same nesting.
 const recursionLimit = 100;
@@ -39,8 +46,8 @@ export function jsonTranscoder(schema: DescMessage): JsonTranscoder {
   return transcoder;
 }
 
-function byProtobufEs(schema: DescMessage, bytes: Uint8Array): Buffer {
-  return Buffer.from(toJsonString(schema, fromBinary(schema, bytes), responseJsonOptions), 'utf8');
+function byProtobufEs(schema: DescMessage, bytes: Uint8Array): string {
+  return toJsonString(schema, fromBinary(schema, bytes), responseJsonOptions);
 }
 
 /** Thrown where the bytes are not laid out as a runtime writes them: protobuf-es reads those. */
@@ -107,10 +114,8 @@ const out = {
     this.length = start;
     return text;
   },
-  take(): Buffer {
-    const taken = Buffer.allocUnsafe(this.length);
-    this.bytes.copy(taken, 0, 0, this.length);
-    return taken;
+  take(): string {
+    return this.bytes.toString('utf8', 0, this.length);
   },
 };
 
