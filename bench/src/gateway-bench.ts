@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +14,7 @@ import { idleMemoryReleaseDefaults } from '@causeloop/platform/runtime';
 import { startServiceProcess, type ServiceProcess } from '@causeloop/platform/service-process';
 import { withBenchDatabase } from './bench-database.js';
 import { runFor } from './measure.js';
-import { cpuSeconds, residentBytes } from './process-stats.js';
+import { cpuSeconds, machineBusySeconds, residentBytes } from './process-stats.js';
 
 const concurrency = 32;
 /** A path is warm once it has run this long and its CPU per request moved < `settledChange` between slices. */
@@ -303,19 +304,33 @@ interface Window {
   readonly opsPerSecond: number;
   readonly mainCpuMs: number;
   readonly othersCpuMs: number;
+  /** The bench process itself: the client making the requests. */
+  readonly clientCpuMs: number;
+  /** Every core of the machine: the processes above, PostgreSQL, and any other work. */
+  readonly machineCpuMs: number;
+  /** How busy the machine's cores were, 0–1. */
+  readonly machineBusy: number;
   readonly p50Ms: number;
 }
 
 async function measureWindow(p: Path): Promise<Window> {
   const before = await Promise.all([p.main, ...p.others].map(cpuSeconds));
+  const clientBefore = process.cpuUsage();
+  const machineBefore = await machineBusySeconds();
   const { latencies, elapsedSeconds } = await runFor(windowMs, concurrency, p.run);
+  const machineUsed = (await machineBusySeconds()) - machineBefore;
+  const client = process.cpuUsage(clientBefore);
   const after = await Promise.all([p.main, ...p.others].map(cpuSeconds));
-  const used = after.map((value, index) => ((value - before[index]!) * 1000) / latencies.length);
+  const perRequest = (seconds: number) => (seconds * 1000) / latencies.length;
+  const used = after.map((value, index) => perRequest(value - before[index]!));
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     opsPerSecond: latencies.length / elapsedSeconds,
     mainCpuMs: used[0]!,
     othersCpuMs: used.slice(1).reduce((sum, value) => sum + value, 0),
+    clientCpuMs: perRequest((client.user + client.system) / 1e6),
+    machineCpuMs: perRequest(machineUsed),
+    machineBusy: machineUsed / elapsedSeconds / availableParallelism(),
     p50Ms: sorted[Math.floor(sorted.length / 2)] ?? 0,
   };
 }
@@ -375,6 +390,13 @@ function printWindows(p: Path, windows: readonly Window[]): void {
   const others = p.others.length === 0 ? '' : `, backend ${spread(windows.map((w) => w.othersCpuMs), 3)} ms`;
   console.log(
     `  ${p.label.padEnd(52)}${spread(windows.map((w) => w.opsPerSecond), 0).padStart(22)} req/s   p50 ${median(windows.map((w) => w.p50Ms)).toFixed(2)} ms   CPU/request ${spread(windows.map((w) => w.mainCpuMs), 3)} ms${others}`,
+  );
+  // Where a request's CPU goes on the whole machine, so a throughput ratio can be read:
+  // the rest is PostgreSQL (the tenant read) and whatever else the machine was running.
+  const rest = windows.map((w) => w.machineCpuMs - w.clientCpuMs - w.mainCpuMs - w.othersCpuMs);
+  console.log(
+    `    whole machine ${spread(windows.map((w) => w.machineCpuMs), 3)} ms CPU/request: bench client ${spread(windows.map((w) => w.clientCpuMs), 3)}, ` +
+      `the rest (PostgreSQL, other work) ${spread(rest, 3)}; cores ${spread(windows.map((w) => 100 * w.machineBusy), 0)} % busy`,
   );
 }
 

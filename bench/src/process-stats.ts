@@ -18,3 +18,13 @@ export async function residentBytes(pid: number): Promise<number> {
   if (kib === undefined) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kib) * 1024;
 }
+
+/**
+ * CPU seconds the whole machine has been busy so far (every core, every process: user,
+ * nice, system, interrupts and steal; not idle or waiting on I/O), from /proc/stat.
+ */
+export async function machineBusySeconds(): Promise<number> {
+  const stat = await readFile('/proc/stat', 'utf8');
+  const [user, nice, system, , , irq, softirq, steal] = stat.slice(0, stat.indexOf('\n')).trim().split(/\s+/).slice(1).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / clockTicksPerSecond;
+}

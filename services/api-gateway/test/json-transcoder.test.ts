@@ -141,6 +141,10 @@ describe('answer transcoder', () => {
     const next = transcode(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'next' })));
     expect(JSON.parse(next)).toMatchObject({ a_string: 'next' });
     expect(next).not.toContain('xxx');
+    // Larger than the buffer answers are written into, and then small again.
+    const large = create(EveryFieldSchema, { strings: Array.from({ length: 3_000 }, (_, i) => `entry ${i} ${'ü'.repeat(i % 7)} ${'y'.repeat(900)}`) });
+    expectSameJson(EveryFieldSchema, toBinary(EveryFieldSchema, large));
+    expect(JSON.parse(transcode(toBinary(EveryFieldSchema, create(EveryFieldSchema, { aString: 'small' }))))).toMatchObject({ a_string: 'small', strings: [] });
   });
 
   it('refuses what protobuf-es refuses: truncated bytes and invalid UTF-8', () => {

@@ -82,13 +82,22 @@ function memoryReducingGc(): () => void {
   return () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
+export interface MemoryRelease {
+  /**
+   * Runs one memory-reducing collection now and logs what it gave back under `message`:
+   * for a moment known to be quiet, such as the end of start-up, before any request.
+   */
+  releaseNow(message: string): void;
+  /** Stops watching for idleness. */
+  stop(): void;
+}
+
 /**
  * Once the process has been idle for a minute after its heap grew, runs one memory-reducing
  * GC and logs what it gave back. The collection pauses the event loop (about 30-160 ms
- * measured on a 100 MB heap), which is why it waits for an idle process. Returns a stop
- * function.
+ * measured on a 100 MB heap), which is why it waits for an idle process.
  */
-export function releaseMemoryWhenIdle(options: IdleMemoryReleaseOptions): () => void {
+export function releaseMemoryWhenIdle(options: IdleMemoryReleaseOptions): MemoryRelease {
   const { logger, checkEveryMs, ...decision } = { ...idleMemoryReleaseDefaults, ...options };
   const collect = memoryReducingGc();
   let lastCpu = process.cpuUsage();
@@ -98,24 +107,26 @@ export function releaseMemoryWhenIdle(options: IdleMemoryReleaseOptions): () => 
     startAtMs: lastAtMs,
     startHeapBytes: getHeapStatistics().total_heap_size,
   });
+  const release = (message: string, heapBefore = getHeapStatistics().total_heap_size): void => {
+    const startedAtMs = performance.now();
+    const rssBefore = process.memoryUsage.rss();
+    collect();
+    const heapAfter = getHeapStatistics().total_heap_size;
+    policy.released(heapAfter);
+    logger.info(
+      { heap_before_bytes: heapBefore, heap_after_bytes: heapAfter, rss_before_bytes: rssBefore, rss_after_bytes: process.memoryUsage.rss(), pause_ms: Math.round(performance.now() - startedAtMs) },
+      message,
+    );
+  };
   const timer = setInterval(() => {
     const atMs = performance.now();
     const cpu = process.cpuUsage(lastCpu);
     const cpuShare = (cpu.user + cpu.system) / 1000 / (atMs - lastAtMs);
     const heapBefore = getHeapStatistics().total_heap_size;
-    if (policy.shouldRelease({ atMs, cpuShare, heapBytes: heapBefore })) {
-      const rssBefore = process.memoryUsage.rss();
-      collect();
-      const heapAfter = getHeapStatistics().total_heap_size;
-      policy.released(heapAfter);
-      logger.info(
-        { heap_before_bytes: heapBefore, heap_after_bytes: heapAfter, rss_before_bytes: rssBefore, rss_after_bytes: process.memoryUsage.rss(), pause_ms: Math.round(performance.now() - atMs) },
-        'idle: released memory grown under load',
-      );
-    }
+    if (policy.shouldRelease({ atMs, cpuShare, heapBytes: heapBefore })) release('idle: released memory grown under load', heapBefore);
     // Sampled after the collection, so its own CPU does not count against the next interval.
     lastCpu = process.cpuUsage();
     lastAtMs = performance.now();
   }, checkEveryMs).unref();
-  return () => clearInterval(timer);
+  return { releaseNow: (message) => release(message), stop: () => clearInterval(timer) };
 }

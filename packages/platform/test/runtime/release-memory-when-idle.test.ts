@@ -6,6 +6,7 @@ import { createIdleMemoryPolicy } from '@causeloop/platform/runtime';
 
 const MB = 1024 * 1024;
 const fixture = path.resolve(import.meta.dirname, '../fixtures/idle-memory-release.ts');
+const startUpFixture = path.resolve(import.meta.dirname, '../fixtures/start-up-memory-release.ts');
 
 describe('idle memory release: the decision', () => {
   const policy = () => createIdleMemoryPolicy({ idleForMs: 60_000, idleCpuShare: 0.01, minGrowthBytes: 32 * MB, startAtMs: 0, startHeapBytes: 40 * MB });
@@ -36,8 +37,8 @@ describe('idle memory release: the decision', () => {
 });
 
 describe('idle memory release: a process', () => {
-  async function run(env: Record<string, string>, forMs: number): Promise<Record<string, unknown>[]> {
-    const child = spawn(process.execPath, [fixture], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  async function run(env: Record<string, string>, forMs: number, main = fixture): Promise<Record<string, unknown>[]> {
+    const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     const lines: Record<string, unknown>[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -53,6 +54,15 @@ describe('idle memory release: a process', () => {
     expect(releases).toHaveLength(1);
     const [release] = releases as [Record<string, number>];
     expect(release['heap_before_bytes']).toBeGreaterThan(100 * MB);
+    expect(release['heap_after_bytes']).toBeLessThan(release['heap_before_bytes']! / 3);
+    expect(release['rss_after_bytes']).toBeLessThan(release['rss_before_bytes']! - 50 * MB);
+  });
+
+  it('gives back what start-up used as the service says it has started', async () => {
+    const lines = await run({}, 2_500, startUpFixture);
+    const releases = lines.filter((line) => line['message'] === 'start-up over: released the memory start-up used');
+    expect(releases).toHaveLength(1);
+    const [release] = releases as [Record<string, number>];
     expect(release['heap_after_bytes']).toBeLessThan(release['heap_before_bytes']! / 3);
     expect(release['rss_after_bytes']).toBeLessThan(release['rss_before_bytes']! - 50 * MB);
   });

@@ -70,12 +70,17 @@ function compileTranscoder(schema: DescMessage): JsonTranscoder {
   };
 }
 
+// The buffer answers are written into: one that fits nearly every answer, grown for a
+// larger one and given back after it, so one big answer does not hold memory for good.
+const initialOutBytes = 64 * 1024;
+const retainedOutBytes = 1024 * 1024;
+
 /**
  * The text being written, in one buffer reused by every answer: a transcoding runs from
  * start to end without yielding, so no two ever share it.
  */
 const out = {
-  bytes: Buffer.allocUnsafeSlow(64 * 1024),
+  bytes: Buffer.allocUnsafeSlow(initialOutBytes),
   length: 0,
   reserve(size: number): void {
     if (this.length + size <= this.bytes.length) return;
@@ -115,7 +120,9 @@ const out = {
     return text;
   },
   take(): string {
-    return this.bytes.toString('utf8', 0, this.length);
+    const text = this.bytes.toString('utf8', 0, this.length);
+    if (this.bytes.length > retainedOutBytes) this.bytes = Buffer.allocUnsafeSlow(initialOutBytes);
+    return text;
   },
 };
 
