@@ -146,6 +146,27 @@ function scoped(
       metrics.denied.inc({ reason: 'insufficient_scope' });
       throw error;
     }
-    return handler(request, { ...context, principal });
+    return handler(request, withPrincipal(context, principal));
+  };
+}
+
+/**
+ * The call's context with its principal. Not a spread: that would read the lazy members
+ * (`logger` makes a pino child, `traceId` resolves the trace) on every call, which most
+ * handlers never need.
+ */
+function withPrincipal(context: CallContext, principal: Principal): PrincipalCallContext {
+  return {
+    requestId: context.requestId,
+    get traceId() {
+      return context.traceId;
+    },
+    get logger() {
+      return context.logger;
+    },
+    signal: context.signal,
+    deadline: context.deadline,
+    metadata: context.metadata,
+    principal,
   };
 }

@@ -140,6 +140,29 @@ describe('guardService', async () => {
     expect(await counter(registry, 'causeloop_auth_calls_denied_total', { reason: 'insufficient_scope' })).toBe(1);
   });
 
+  it('hands a scoped handler the call’s logger and trace id only when it reads them', async () => {
+    let loggersMade = 0;
+    let traceIdsResolved = 0;
+    const context = contextWith({ [principalAssertionHeader]: await signer.sign(principal(['tokens:read', 'tokens:write'])) });
+    const counting: CallContext = Object.defineProperties({ ...context }, {
+      logger: { get: () => (loggersMade++, 'the call logger' as never) },
+      traceId: { get: () => (traceIdsResolved++, context.traceId) },
+    });
+    const reads: PrincipalCallContext[] = [];
+    const guarded = guardService(
+      AuthService,
+      { ...asDeclared, scoped: { ...asDeclared.scoped, createPersonalAccessToken: async (_request: never, seen: PrincipalCallContext) => (reads.push(seen), {}) } },
+      gate(),
+    );
+    const request = create(CreatePersonalAccessTokenRequestSchema, { name: 'ci', scopes: ['tokens:read'] }) as never;
+    await (guarded.createPersonalAccessToken as unknown as Call)(request, counting);
+    expect([loggersMade, traceIdsResolved]).toEqual([0, 0]);
+    expect(reads[0]!.logger).toBe('the call logger');
+    expect(reads[0]!.traceId).toBe(context.traceId);
+    expect([loggersMade, traceIdsResolved]).toEqual([1, 1]);
+    expect(reads[0]!.requestId).toBe(context.requestId);
+  });
+
   it('refuses every workspace credential on an internal RPC before its handler, and lets a bare service call through', async () => {
     let ran = 0;
     const { registry } = gate();
