@@ -1,5 +1,6 @@
 import { create, fromBinary, ScalarType, toJson, toJsonString, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { base64Encode, BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { out } from './json-text-buffer.js';
 
 // Why this exists: the gateway used to decode each answer into protobuf-es messages, walk
 // them with `toJson`, then serialize that value. On ListScopes that made a third of the
@@ -70,62 +71,6 @@ function compileTranscoder(schema: DescMessage): JsonTranscoder {
   };
 }
 
-// The buffer answers are written into: one that fits nearly every answer, grown for a
-// larger one and given back after it, so one big answer does not hold memory for good.
-const initialOutBytes = 64 * 1024;
-const retainedOutBytes = 1024 * 1024;
-
-/**
- * The text being written, in one buffer reused by every answer: a transcoding runs from
- * start to end without yielding, so no two ever share it.
- */
-const out = {
-  bytes: Buffer.allocUnsafeSlow(initialOutBytes),
-  length: 0,
-  reserve(size: number): void {
-    if (this.length + size <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, this.length + size));
-    this.bytes.copy(grown, 0, 0, this.length);
-    this.bytes = grown;
-  },
-  /** Text known to be ASCII (names, numbers, literals). */
-  ascii(text: string): void {
-    this.reserve(text.length);
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
-    this.length = at;
-  },
-  byte(value: number): void {
-    this.reserve(1);
-    this.bytes[this.length++] = value;
-  },
-  /** A field's `"name":`, short enough that a loop beats a native copy. */
-  key(key: Uint8Array): void {
-    this.reserve(key.length);
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let i = 0; i < key.length; i++) bytes[at++] = key[i]!;
-    this.length = at;
-  },
-  /** Any text, as UTF-8. */
-  text(text: string): void {
-    this.reserve(3 * text.length);
-    this.length += this.bytes.write(text, this.length, 'utf8');
-  },
-  /** What was written from `start` on, as text, taken back out of the buffer. */
-  cut(start: number): string {
-    const text = this.bytes.toString('utf8', start, this.length);
-    this.length = start;
-    return text;
-  },
-  take(): string {
-    const text = this.bytes.toString('utf8', 0, this.length);
-    if (this.bytes.length > retainedOutBytes) this.bytes = Buffer.allocUnsafeSlow(initialOutBytes);
-    return text;
-  },
-};
-
 /**
  * Where each singular field of the messages being written was found, a frame per message
  * on one stack (-1: not sent), so reading a message allocates nothing.
@@ -150,7 +95,6 @@ const quote = 0x22;
 const comma = 0x2c;
 
 interface CompiledMessage {
-  readonly schema: DescMessage;
   /** In field-number order, toJson's order. */
   readonly fields: CompiledField[];
   /** Indexed by field number (protobuf field numbers of these types are small). */
@@ -159,7 +103,6 @@ interface CompiledMessage {
 }
 
 interface CompiledField {
-  readonly number: number;
   /** `"name":`, and `,"name":` for every field but the first written. */
   readonly key: Uint8Array;
   readonly nextKey: Uint8Array;
@@ -243,13 +186,12 @@ function compileMessage(schema: DescMessage, compiled: Map<DescMessage, Compiled
   const sorted = schema.fields.concat().sort((a, b) => a.number - b.number);
   const singular: DescField[] = sorted.filter((field) => field.fieldKind !== 'list' && field.fieldKind !== 'map');
   const slotOf = (field: DescField) => singular.indexOf(field);
-  const message: CompiledMessage = { schema, fields: [], byNumber: [], singularCount: singular.length };
+  const message: CompiledMessage = { fields: [], byNumber: [], singularCount: singular.length };
   // Registered before its fields are compiled, so a recursive type finds itself.
   compiled.set(schema, message);
   for (const field of sorted) {
     const key = JSON.stringify(field.name) + ':';
     const compiledField: CompiledField = {
-      number: field.number,
       key: Buffer.from(key, 'utf8'),
       nextKey: Buffer.from(`,${key}`, 'utf8'),
       slot: slotOf(field),
