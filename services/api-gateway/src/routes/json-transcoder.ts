@@ -441,29 +441,13 @@ function scalarWriter(scalar: ScalarType, utf8Validation: boolean): ValueWriter 
       return (reader) => out.ascii(floatText(reader.double()));
     case ScalarType.FLOAT:
       return (reader) => out.ascii(floatText(reader.float()));
-    case ScalarType.INT32:
-      return (reader) => out.ascii(String(reader.int32()));
-    case ScalarType.UINT32:
-      return (reader) => out.ascii(String(reader.uint32()));
-    case ScalarType.SINT32:
-      return (reader) => out.ascii(String(reader.sint32()));
-    case ScalarType.FIXED32:
-      return (reader) => out.ascii(String(reader.fixed32()));
-    case ScalarType.SFIXED32:
-      return (reader) => out.ascii(String(reader.sfixed32()));
-    // 64-bit integers are decimal strings in JSON.
-    case ScalarType.INT64:
-      return (reader) => out.ascii(`"${reader.int64()}"`);
-    case ScalarType.UINT64:
-      return (reader) => out.ascii(`"${reader.uint64()}"`);
-    case ScalarType.SINT64:
-      return (reader) => out.ascii(`"${reader.sint64()}"`);
-    case ScalarType.FIXED64:
-      return (reader) => out.ascii(`"${reader.fixed64()}"`);
-    case ScalarType.SFIXED64:
-      return (reader) => out.ascii(`"${reader.sfixed64()}"`);
     case ScalarType.BYTES:
       return (reader) => out.ascii(`"${base64Encode(reader.bytes())}"`);
+    default: {
+      const text = integerText(scalar);
+      // 64-bit integers are decimal strings in JSON.
+      return longScalars.has(scalar) ? (reader) => out.ascii(`"${text(reader)}"`) : (reader) => out.ascii(text(reader));
+    }
   }
 }
 
@@ -501,11 +485,16 @@ function writeString(reader: BinaryReader, source: Uint8Array, utf8Validation: b
 
 /** A map key as the JSON object key protobuf-es gives it: the key's value as text. */
 function mapKeyReader(scalar: ScalarType, utf8Validation: boolean): (reader: BinaryReader) => string {
+  if (scalar === ScalarType.STRING) return (reader) => reader.string(utf8Validation);
+  if (scalar === ScalarType.BOOL) return (reader) => String(reader.bool());
+  return integerText(scalar);
+}
+
+const longScalars: ReadonlySet<ScalarType> = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
+
+/** An integer as decimal text. */
+function integerText(scalar: ScalarType): (reader: BinaryReader) => string {
   switch (scalar) {
-    case ScalarType.STRING:
-      return (reader) => reader.string(utf8Validation);
-    case ScalarType.BOOL:
-      return (reader) => String(reader.bool());
     case ScalarType.INT32:
       return (reader) => String(reader.int32());
     case ScalarType.UINT32:
@@ -527,7 +516,7 @@ function mapKeyReader(scalar: ScalarType, utf8Validation: boolean): (reader: Bin
     case ScalarType.SFIXED64:
       return (reader) => String(reader.sfixed64());
     default:
-      throw new Error(`a map key cannot be of scalar type ${ScalarType[scalar]}`);
+      throw new Error(`${ScalarType[scalar]} is not an integer type`);
   }
 }
 
@@ -550,21 +539,9 @@ function scalarWireType(scalar: ScalarType): WireType {
 }
 
 function scalarZeroText(scalar: ScalarType): string {
-  switch (scalar) {
-    case ScalarType.STRING:
-    case ScalarType.BYTES:
-      return '""';
-    case ScalarType.BOOL:
-      return 'false';
-    case ScalarType.INT64:
-    case ScalarType.UINT64:
-    case ScalarType.SINT64:
-    case ScalarType.FIXED64:
-    case ScalarType.SFIXED64:
-      return '"0"';
-    default:
-      return '0';
-  }
+  if (scalar === ScalarType.STRING || scalar === ScalarType.BYTES) return '""';
+  if (scalar === ScalarType.BOOL) return 'false';
+  return longScalars.has(scalar) ? '"0"' : '0';
 }
 
 /** A float as toJson writes it: the number, or the name of a value JSON has no number for. */
