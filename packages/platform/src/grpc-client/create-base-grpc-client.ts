@@ -129,7 +129,8 @@ export function createBaseGrpcClient<S extends DescService>(service: S, options:
 
 /** The untyped form of `createBaseGrpcClient` (which is built on it): see `GrpcCaller`. */
 export function createBaseGrpcCaller(service: DescService, options: BaseGrpcClientOptions): GrpcCaller {
-  const Client = makeGenericClientConstructor(createServiceDefinition(service), service.typeName);
+  const definitions = createServiceDefinition(service);
+  const Client = makeGenericClientConstructor(definitions, service.typeName);
   const client = new Client(options.address, createChannelCredentials(options.tls), {
     ...defaultChannelOptions,
     ...options.channelOptions,
@@ -137,7 +138,7 @@ export function createBaseGrpcCaller(service: DescService, options: BaseGrpcClie
   const { logger, inheritedDeadline, observeCall } = options;
   const called = new Map(
     service.methods.map((method) => {
-      const definition = createMethodDefinition(method);
+      const definition = definitions[method.localName]!;
       const rpc: CalledRpc = { path: definition.path, name: `${service.typeName}/${method.name}`, service: service.typeName, method: method.name };
       return [method, { rpc, serialize: definition.requestSerialize }] as const;
     }),

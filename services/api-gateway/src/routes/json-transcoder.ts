@@ -1,4 +1,4 @@
-import { create, fromBinary, ScalarType, toJson, toJsonString, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
+import { create, fromBinary, ScalarType, toJsonString, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { base64Encode, BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { out } from './json-text-buffer.js';
 
@@ -372,7 +372,7 @@ function messageWriter(schema: DescMessage, compiled: Map<DescMessage, CompiledM
   if (schema.typeName.startsWith('google.protobuf.')) {
     // Well-known types have JSON forms of their own (a Duration is a string, a Struct any
     // object): protobuf-es makes them, from just their bytes.
-    return (reader) => out.text(JSON.stringify(toJson(schema, fromBinary(schema, reader.bytes()), responseJsonOptions)));
+    return (reader) => out.text(toJsonString(schema, fromBinary(schema, reader.bytes()), responseJsonOptions));
   }
   const message = compileMessage(schema, compiled);
   return (reader, source, depth) => writeMessage(message, reader, source, reader.uint32(), depth + 1);
@@ -382,7 +382,7 @@ function messageWriter(schema: DescMessage, compiled: Map<DescMessage, CompiledM
 function messageZeroWriter(schema: DescMessage, compiled: Map<DescMessage, CompiledMessage>): (depth: number) => void {
   if (schema.typeName.startsWith('google.protobuf.')) {
     // Some have no empty form (a Value must hold one): toJson refuses those, and so this does.
-    return () => out.text(JSON.stringify(toJson(schema, create(schema), responseJsonOptions)));
+    return () => out.text(toJsonString(schema, create(schema), responseJsonOptions));
   }
   const message = compileMessage(schema, compiled);
   return (depth) => writeMessage(message, new BinaryReader(new Uint8Array(0)), new Uint8Array(0), 0, depth + 1);
