@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { uuidv7 } from 'uuidv7';
+import type { DescMethod } from '@bufbuild/protobuf';
 import { AuthService } from '@causeloop/proto/causeloop/auth/v1/auth_pb.js';
 import { createPool, withClient, withTenant } from '@causeloop/platform/db';
 import { createGrpcClient, type GrpcClient } from '@causeloop/platform/grpc';
@@ -53,7 +54,9 @@ const bareImportsMain = path.join(import.meta.dirname, 'bare-imports.js');
  * Each path is warmed until its CPU per request settles, then every path is measured in
  * alternating windows; figures are the median [min–max] of the windows, ratios the median
  * of the per-round ratios. Each gateway window is also set beside the floor held to the
- * rate that window reached, since CPU per request falls as the rate rises. Also each
+ * rate that window reached, since CPU per request falls as the rate rises. Beside the direct
+ * call, the ceiling: the floor's route proxying the same reads to the same auth, the most
+ * throughput any gateway built on these libraries can reach on the machine. Also each
  * service's footprint: spawn to ready, idle resident memory after start-up and after load,
  * beside a bare process importing its libraries.
  */
@@ -100,13 +103,29 @@ export async function benchGateway(): Promise<void> {
       const get = (url: string, headers: http.OutgoingHttpHeaders = {}) => () => httpGet(agent, url, headers);
 
       const floorPath: Path = { label: 'floor: fastify + raw grpc-js unary', main: pid(floor.child), others: [pid(echo.child)], run: get(`${floor.url}/floor`) };
+      // The ceiling of any gateway on these libraries: the floor's route proxying the same
+      // reads to the same auth, with none of the gateway's own work.
+      const metadata = forwardedMetadata(off);
+      const startCeiling = async (method: DescMethod): Promise<Path> => {
+        const proxy = await startFloorProcess(['proxy', off.auth.grpcAddress, `/${method.parent.typeName}/${method.name}`, principalAssertionHeader]);
+        stopping.push(() => proxy.stop());
+        return {
+          label: `ceiling: bare proxy, ${method.name}`,
+          main: pid(proxy.child),
+          others: [pid(off.auth.child)],
+          run: async () => httpGet(agent, `${proxy.url}/floor`, await metadata()),
+        };
+      };
+      const ceiling = {
+        tenant: await startCeiling(AuthService.method.listPersonalAccessTokens),
+        scopes: await startCeiling(AuthService.method.listScopes),
+      } satisfies Record<string, Path>;
       const gatewayPaths = (stack: Stack, tracing: string) => ({
         tenant: { label: `gateway GET /v1/api-tokens (${tracing})`, main: pid(stack.gateway.child), others: [pid(stack.auth.child)], run: get(`${stack.gateway.httpUrl!}/v1/api-tokens`, stack.bearer) },
         scopes: { label: `gateway GET /v1/api-tokens/scopes (${tracing})`, main: pid(stack.gateway.child), others: [pid(stack.auth.child)], run: get(`${stack.gateway.httpUrl!}/v1/api-tokens/scopes`, stack.bearer) },
       });
       const offPaths = gatewayPaths(off, 'tracing off');
       const onPaths = gatewayPaths(on, `tracing on, ${Number(sampling) * 100} % sampled`);
-      const metadata = forwardedMetadata(off);
       const direct = {
         tenant: { label: 'direct gRPC ListPersonalAccessTokens', main: pid(off.auth.child), others: [], run: async () => off.client.listPersonalAccessTokens({}, { metadata: await metadata() }) },
         scopes: { label: 'direct gRPC ListScopes', main: pid(off.auth.child), others: [], run: async () => off.client.listScopes({}, { metadata: await metadata() }) },
@@ -115,6 +134,7 @@ export async function benchGateway(): Promise<void> {
       console.log(`\nGateway vs its libraries' floor: warming each path until its CPU per request settles (>= ${minWarmupMs / 1000} s)`);
       await warm([floorPath]);
       await warm([direct.tenant, direct.scopes], 5_000);
+      await warm([ceiling.tenant, ceiling.scopes]);
       // The four gateway paths together, last: a gateway left idle for a minute gives back the
       // memory its load grew (releaseMemoryWhenIdle), and with it the warmth of its heap and
       // compiled code, so none may sit out another's warm-up before the windows.
@@ -128,7 +148,7 @@ export async function benchGateway(): Promise<void> {
       // process's own metrics.
       const heapAfterLoad = new Map(await Promise.all([off.gateway, off.auth].map(async (service) => [service, await heapFigures(service)] as const)));
 
-      const order: Path[] = [floorPath, offPaths.tenant, onPaths.tenant, direct.tenant, offPaths.scopes, onPaths.scopes, direct.scopes];
+      const order: Path[] = [floorPath, ceiling.tenant, offPaths.tenant, onPaths.tenant, direct.tenant, ceiling.scopes, offPaths.scopes, onPaths.scopes, direct.scopes];
       const gatewayPathsMeasured = new Set<Path>([offPaths.tenant, onPaths.tenant, offPaths.scopes, onPaths.scopes]);
       const windows = new Map<Path, Window[]>(order.map((p) => [p, []]));
       // Beside each gateway window, the floor held to the rate that window reached.
@@ -145,6 +165,14 @@ export async function benchGateway(): Promise<void> {
       console.log(`\nGateway CPU per request against the floor, throughput against the direct gRPC call (${load})`);
       printWindows(floorPath, windows.get(floorPath)!);
       const floorWindows = windows.get(floorPath)!;
+      for (const kind of ['tenant', 'scopes'] as const) {
+        const ceilingWindows = windows.get(ceiling[kind])!;
+        printWindows(ceiling[kind], ceilingWindows);
+        console.log(
+          `    CPU ${spread(perRound(ceilingWindows, floorWindows, (c, f) => c.mainCpuMs / f.mainCpuMs), 2)}x floor with no work of its own; ` +
+            `throughput ${spread(perRound(ceilingWindows, windows.get(direct[kind])!, (c, d) => c.opsPerSecond / d.opsPerSecond), 2)}x direct, the most a gateway on these libraries reaches here`,
+        );
+      }
       for (const [paths, tracing, cpuTarget] of [
         [offPaths, 'off', targets.cpuVsFloorOff],
         [onPaths, 'on', targets.cpuVsFloorOn],
@@ -158,6 +186,11 @@ export async function benchGateway(): Promise<void> {
           printWindows(paths[kind], gateway);
           const cpuRatio = perRound(gateway, floorWindows, (g, f) => g.mainCpuMs / f.mainCpuMs);
           const throughputRatio = perRound(gateway, directWindows, (g, d) => g.opsPerSecond / d.opsPerSecond);
+          const ceilingWindows = windows.get(ceiling[kind])!;
+          console.log(
+            `    against the ceiling: CPU ${spread(perRound(gateway, ceilingWindows, (g, c) => g.mainCpuMs / c.mainCpuMs), 2)}x, ` +
+              `throughput ${spread(perRound(gateway, ceilingWindows, (g, c) => g.opsPerSecond / c.opsPerSecond), 2)}x (what the gateway's own work costs)`,
+          );
           const sameRate = atSameRate.get(paths[kind])!;
           const sameRateRatio = perRound(gateway, sameRate, (g, f) => g.mainCpuMs / f.mainCpuMs);
           console.log(
