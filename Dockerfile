@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image runs every Causeloop service and the operator CLI:
-#   node --max-semi-space-size=16 --import @causeloop/platform/tracing/register services/<name>/dist/main.js
+#   node --max-semi-space-size=16 --no-concurrent-recompilation --import @causeloop/platform/tracing/register services/<name>/dist/main.js
 #   node scripts/dist/causeloop.js db migrate
 # Targets: `build` (everything, dev dependencies included), `dev` (build, writable
 # sources for Tilt's live update), and the final runtime image (default).
@@ -37,7 +37,7 @@ FROM build AS dev
 RUN chown -R 10001:10001 /app/packages /app/services /app/scripts /app/proto
 USER 10001:10001
 ENTRYPOINT ["node"]
-CMD ["--max-semi-space-size=16", "--import", "@causeloop/platform/tracing/register", "services/crypto/dist/main.js"]
+CMD ["--max-semi-space-size=16", "--no-concurrent-recompilation", "--import", "@causeloop/platform/tracing/register", "services/crypto/dist/main.js"]
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
@@ -51,4 +51,4 @@ USER 10001:10001
 EXPOSE 50051 9090 8080
 # Exec form: no shell between the kubelet's signals and node.
 ENTRYPOINT ["node"]
-CMD ["--max-semi-space-size=16", "--import", "@causeloop/platform/tracing/register", "services/crypto/dist/main.js"]
+CMD ["--max-semi-space-size=16", "--no-concurrent-recompilation", "--import", "@causeloop/platform/tracing/register", "services/crypto/dist/main.js"]

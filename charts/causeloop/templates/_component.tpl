@@ -318,6 +318,7 @@ spec:
           command: ["node"]
           args:
             - --max-semi-space-size=16
+            - --no-concurrent-recompilation
             {{- range $c.nodeOptions }}
             - {{ . | quote }}
             {{- end }}

@@ -10,6 +10,7 @@ import { Namespace, Pod, Secret, Service, ServiceAccount, type IContainer, type 
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { serviceNodeOptions } from '@causeloop/platform/service-process';
 import { findObject, generatedSecretsValuesFile, parseManifests, renderChart, renderChartError, repositoryRoot, reportMissingHelm, runHelm, type K8sObject } from './helm.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -260,10 +261,26 @@ describe.skipIf(skip)('charts/causeloop', () => {
     expect(cryptoAll.ingress[0]!.from[0]!.podSelector?.matchExpressions?.[0]?.values).toEqual(['tenancy', 'operator']); // insights makes no data keys (yet)
   });
 
+  it('starts every service with the node options npm start uses, and puts componentDefaults.nodeOptions after the chart\'s own flags so one can override them', () => {
+    const ownFlags = serviceNodeOptions.slice(0, serviceNodeOptions.indexOf('--import'));
+    for (const name of ['crypto', 'auth', 'tenancy', 'insights', 'api-gateway']) {
+      expect(podSpec(findObject(rendered.default, 'Deployment', `causeloop-${name}`)).containers[0]!.args).toEqual([...serviceNodeOptions, `services/${name}/dist/main.js`]);
+    }
+    // A user turning the optimizing compiler's worker threads back on: the later flag wins in V8.
+    const overridden = renderChart({ set: ['componentDefaults.nodeOptions={--concurrent-recompilation}'] });
+    expect(podSpec(findObject(overridden, 'Deployment', 'causeloop-auth')).containers[0]!.args).toEqual([
+      ...ownFlags,
+      '--concurrent-recompilation',
+      '--import',
+      '@causeloop/platform/tracing/register',
+      'services/auth/dist/main.js',
+    ]);
+  });
+
   it('gives auth its database URL, JWT_SECRET and token settings, and mounts the assertion key as the file PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE names', () => {
     const spec = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-auth'));
     const container = spec.containers[0]!;
-    expect(container.args).toEqual(['--max-semi-space-size=16', '--import', '@causeloop/platform/tracing/register', 'services/auth/dist/main.js']);
+    expect(container.args).toEqual([...serviceNodeOptions, 'services/auth/dist/main.js']);
     expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
     expect(container.env).toEqual([
       { name: 'NODE_ENV', value: 'production' },
@@ -398,7 +415,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
   it('gives the api-gateway exactly the env its config reads, the app-role DATABASE_URL, AUTH_GRPC_ADDR, TENANCY_GRPC_ADDR and INSIGHTS_GRPC_ADDR, and a ClusterIP Service on the http port', () => {
     const spec = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-api-gateway'));
     const container = spec.containers[0]!;
-    expect(container.args).toEqual(['--max-semi-space-size=16', '--import', '@causeloop/platform/tracing/register', 'services/api-gateway/dist/main.js']);
+    expect(container.args).toEqual([...serviceNodeOptions, 'services/api-gateway/dist/main.js']);
     expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['http:8080', 'ops:9090']);
     expect(container.env).toEqual([
       { name: 'NODE_ENV', value: 'production' },
@@ -561,7 +578,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
 
   it('gives tenancy its database URL, the assertion public key, its keys from Secrets and its settings, and refuses missing or development keys under production', () => {
     const container = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-tenancy')).containers[0]!;
-    expect(container.args).toEqual(['--max-semi-space-size=16', '--import', '@causeloop/platform/tracing/register', 'services/tenancy/dist/main.js']);
+    expect(container.args).toEqual([...serviceNodeOptions, 'services/tenancy/dist/main.js']);
     expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
     expect(container.env).toEqual([
       { name: 'NODE_ENV', value: 'production' },
@@ -620,7 +637,7 @@ describe.skipIf(skip)('charts/causeloop', () => {
 
   it('gives insights its database URL, the assertion public key, its cursor key from a Secret and AUTH_GRPC_ADDR, admits the gateway and clientsFrom, and refuses a missing key under production', () => {
     const container = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-insights')).containers[0]!;
-    expect(container.args).toEqual(['--max-semi-space-size=16', '--import', '@causeloop/platform/tracing/register', 'services/insights/dist/main.js']);
+    expect(container.args).toEqual([...serviceNodeOptions, 'services/insights/dist/main.js']);
     expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
     expect(container.env).toEqual([
       { name: 'NODE_ENV', value: 'production' },
