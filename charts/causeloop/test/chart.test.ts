@@ -280,7 +280,6 @@ describe.skipIf(skip)('charts/causeloop', () => {
   it('gives auth its database URL, JWT_SECRET and token settings, and mounts the assertion key as the file PRINCIPAL_ASSERTION_PRIVATE_KEY_FILE names', () => {
     const spec = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-auth'));
     const container = spec.containers[0]!;
-    expect(container.args).toEqual([...serviceNodeOptions, 'services/auth/dist/main.js']);
     expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
     expect(container.env).toEqual([
       { name: 'NODE_ENV', value: 'production' },
@@ -415,7 +414,6 @@ describe.skipIf(skip)('charts/causeloop', () => {
   it('gives the api-gateway exactly the env its config reads, the app-role DATABASE_URL, AUTH_GRPC_ADDR, TENANCY_GRPC_ADDR and INSIGHTS_GRPC_ADDR, and a ClusterIP Service on the http port', () => {
     const spec = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-api-gateway'));
     const container = spec.containers[0]!;
-    expect(container.args).toEqual([...serviceNodeOptions, 'services/api-gateway/dist/main.js']);
     expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['http:8080', 'ops:9090']);
     expect(container.env).toEqual([
       { name: 'NODE_ENV', value: 'production' },
@@ -578,7 +576,6 @@ describe.skipIf(skip)('charts/causeloop', () => {
 
   it('gives tenancy its database URL, the assertion public key, its keys from Secrets and its settings, and refuses missing or development keys under production', () => {
     const container = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-tenancy')).containers[0]!;
-    expect(container.args).toEqual([...serviceNodeOptions, 'services/tenancy/dist/main.js']);
     expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
     expect(container.env).toEqual([
       { name: 'NODE_ENV', value: 'production' },
@@ -637,7 +634,6 @@ describe.skipIf(skip)('charts/causeloop', () => {
 
   it('gives insights its database URL, the assertion public key, its cursor key from a Secret and AUTH_GRPC_ADDR, admits the gateway and clientsFrom, and refuses a missing key under production', () => {
     const container = podSpec(findObject(rendered.default, 'Deployment', 'causeloop-insights')).containers[0]!;
-    expect(container.args).toEqual([...serviceNodeOptions, 'services/insights/dist/main.js']);
     expect(container.ports?.map((p) => `${p.name}:${p.containerPort}`)).toEqual(['grpc:50051', 'ops:9090']);
     expect(container.env).toEqual([
       { name: 'NODE_ENV', value: 'production' },
