@@ -1,5 +1,6 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import { messageJsonSchema, type JsonSchema } from '@causeloop/platform/validation';
+import { isWellKnownType } from '../routes/well-known-types.js';
 import { protoComment } from './proto-text.js';
 
 export type { JsonSchema } from '@causeloop/platform/validation';
@@ -39,7 +40,7 @@ export function createSchemaComponents(): SchemaComponents {
   const referenced = new Map<string, DescMessage>();
   const refTo = (message: DescMessage): JsonSchema => {
     // A well-known type (Timestamp, Struct, Empty…) is written as its proto JSON form.
-    if (message.file.name.startsWith('google/protobuf/')) return messageJsonSchema(message);
+    if (isWellKnownType(message)) return messageJsonSchema(message);
     referenced.set(message.typeName, message);
     return { $ref: `#/components/schemas/${message.typeName}` };
   };

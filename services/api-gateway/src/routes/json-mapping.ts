@@ -1,6 +1,7 @@
 import { fromJson, type DescField, type DescMessage, type JsonObject, type JsonValue, type Message } from '@bufbuild/protobuf';
 import { CauseloopError } from '@causeloop/platform/errors';
 import type { RoutedRpc } from './http-rules.js';
+import { isWellKnownType } from './well-known-types.js';
 
 /**
  * Path parameters and query values as the route's schemas left them: validated, and
@@ -52,7 +53,7 @@ export function withProtoFieldNames(route: RoutedRpc, body: unknown): unknown {
 }
 
 function messageWithProtoNames(schema: DescMessage, json: unknown): unknown {
-  if (!isJsonObject(json) || schema.file.name.startsWith('google/protobuf/')) return json;
+  if (!isJsonObject(json) || isWellKnownType(schema)) return json;
   const { byJsonName: jsonNamed, byName } = fieldNames(schema);
   const renamed: JsonObject = {};
   for (const [key, value] of Object.entries(json)) {

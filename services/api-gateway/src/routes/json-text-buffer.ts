@@ -29,14 +29,6 @@ export const out = {
     this.reserve(1);
     this.bytes[this.length++] = value;
   },
-  /** A field's `"name":`, short enough that a loop beats a native copy. */
-  key(key: Uint8Array): void {
-    this.reserve(key.length);
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let i = 0; i < key.length; i++) bytes[at++] = key[i]!;
-    this.length = at;
-  },
   /** Any text, as UTF-8. */
   text(text: string): void {
     this.reserve(3 * text.length);

@@ -1,6 +1,7 @@
 import { create, fromBinary, ScalarType, toJsonString, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { base64Encode, BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { out } from './json-text-buffer.js';
+import { isWellKnownType } from './well-known-types.js';
 
 // Why this exists: the gateway used to decode each answer into protobuf-es messages, walk
 // them with `toJson`, then serialize that value. On ListScopes that made a third of the
@@ -103,9 +104,9 @@ interface CompiledMessage {
 }
 
 interface CompiledField {
-  /** `"name":`, and `,"name":` for every field but the first written. */
-  readonly key: Uint8Array;
-  readonly nextKey: Uint8Array;
+  /** `"name":`, and `,"name":` for every field but the first written (ASCII: protoc and protobuf-es take only identifiers as names). */
+  readonly key: string;
+  readonly nextKey: string;
   /** The frame offset of a singular field's position; -1 for lists and maps. */
   readonly slot: number;
   /** The wire types a record of this field may have, as bits (1 << wire type); another one is left to protobuf-es. */
@@ -153,15 +154,15 @@ function writeMessage(message: CompiledMessage, reader: BinaryReader, source: Ui
       const position = slots.positions[frame + field.slot]!;
       if (position === -1) {
         if (field.zero === undefined) continue;
-        out.key(first ? field.key : field.nextKey);
+        out.ascii(first ? field.key : field.nextKey);
         out.ascii(field.zero);
       } else {
-        out.key(first ? field.key : field.nextKey);
+        out.ascii(first ? field.key : field.nextKey);
         reader.pos = position;
         field.write(reader, source, start, end, depth);
       }
     } else {
-      out.key(first ? field.key : field.nextKey);
+      out.ascii(first ? field.key : field.nextKey);
       field.write(reader, source, start, end, depth);
     }
     first = false;
@@ -192,8 +193,8 @@ function compileMessage(schema: DescMessage, compiled: Map<DescMessage, Compiled
   for (const field of sorted) {
     const key = JSON.stringify(field.name) + ':';
     const compiledField: CompiledField = {
-      key: Buffer.from(key, 'utf8'),
-      nextKey: Buffer.from(`,${key}`, 'utf8'),
+      key,
+      nextKey: `,${key}`,
       slot: slotOf(field),
       wireTypes: wireTypesOf(field),
       siblingSlots: field.oneof === undefined ? [] : field.oneof.fields.filter((f) => f !== field).map(slotOf),
@@ -212,24 +213,36 @@ function compileMessage(schema: DescMessage, compiled: Map<DescMessage, Compiled
 function zeroOf(field: DescField): string | undefined {
   if (field.fieldKind !== 'scalar' && field.fieldKind !== 'enum') return undefined;
   if (field.oneof !== undefined || field.presence !== implicitPresence) return undefined;
-  return field.fieldKind === 'enum' ? enumText(field.enum, field.enum.values[0]!.number) : scalarZeroText(field.scalar);
+  return zeroText(field);
 }
 
 function wireTypesOf(field: DescField): number {
-  switch (field.fieldKind) {
-    case 'message':
-    case 'map':
-      return 1 << WireType.LengthDelimited;
-    case 'enum':
-      return 1 << WireType.Varint;
-    case 'scalar':
-      return 1 << scalarWireType(field.scalar);
-    case 'list': {
-      if (field.listKind === 'message') return 1 << WireType.LengthDelimited;
-      // Numbers may come packed (one length-delimited record) or one record each.
-      return (1 << (field.listKind === 'enum' ? WireType.Varint : scalarWireType(field.scalar))) | (1 << WireType.LengthDelimited);
-    }
-  }
+  if (field.fieldKind === 'map') return 1 << WireType.LengthDelimited;
+  const value = 1 << valueWireType(field);
+  // A list's numbers may come packed (one length-delimited record) or one record each.
+  return field.fieldKind === 'list' ? value | (1 << WireType.LengthDelimited) : value;
+}
+
+// A field's values (its own, a list's items, a map's values) are messages, enums or
+// scalars: protobuf-es sets exactly one of `message`, `enum` and `scalar` to say which.
+
+/** Writes one value of the field. */
+function valueWriter(field: DescField, compiled: Map<DescMessage, CompiledMessage>): ValueWriter {
+  if (field.message !== undefined) return messageWriter(field.message, compiled);
+  if (field.enum !== undefined) return enumWriter(field.enum);
+  return scalarWriter(field.scalar, field.utf8Validation);
+}
+
+/** The wire type one value of the field is written with. */
+function valueWireType(field: DescField): WireType {
+  if (field.message !== undefined) return WireType.LengthDelimited;
+  if (field.enum !== undefined) return WireType.Varint;
+  return scalarWireType(field.scalar);
+}
+
+/** toJson's text of an enum's or a scalar's zero value. */
+function zeroText(field: DescField & { message: undefined }): string {
+  return field.enum !== undefined ? enumText(field.enum, field.enum.values[0]!.number) : scalarZeroText(field.scalar);
 }
 
 /**
@@ -264,14 +277,13 @@ function fieldWriter(field: DescField, compiled: Map<DescMessage, CompiledMessag
     case 'scalar':
     case 'enum':
     case 'message': {
-      const write = field.fieldKind === 'message' ? messageWriter(field.message, compiled) : field.fieldKind === 'enum' ? enumWriter(field.enum) : scalarWriter(field.scalar, field.utf8Validation);
+      const write = valueWriter(field, compiled);
       return (reader, source, _start, _end, depth) => write(reader, source, depth);
     }
     case 'list': {
       const number = field.number;
-      const writeItem =
-        field.listKind === 'message' ? messageWriter(field.message, compiled) : field.listKind === 'enum' ? enumWriter(field.enum) : scalarWriter(field.scalar, field.utf8Validation);
-      const packable = field.listKind === 'enum' || (field.listKind === 'scalar' && scalarWireType(field.scalar) !== WireType.LengthDelimited);
+      const writeItem = valueWriter(field, compiled);
+      const packable = valueWireType(field) !== WireType.LengthDelimited;
       return (reader, source, start, end, depth) => {
         out.byte(0x5b);
         let first = true;
@@ -311,13 +323,10 @@ function mapWriter(field: DescField & { fieldKind: 'map' }, compiled: Map<DescMe
   const number = field.number;
   const readKey = mapKeyReader(field.mapKey, field.utf8Validation);
   const keyZero = field.mapKey === ScalarType.BOOL ? 'false' : field.mapKey === ScalarType.STRING ? '' : '0';
-  const valueWireType = field.mapKind === 'message' ? WireType.LengthDelimited : field.mapKind === 'enum' ? WireType.Varint : scalarWireType(field.scalar);
-  const writeValue =
-    field.mapKind === 'message' ? messageWriter(field.message, compiled) : field.mapKind === 'enum' ? enumWriter(field.enum) : scalarWriter(field.scalar, field.utf8Validation);
+  const valueType = valueWireType(field);
+  const writeValue = valueWriter(field, compiled);
   const writeZero: (depth: number) => void =
-    field.mapKind === 'message'
-      ? messageZeroWriter(field.message, compiled)
-      : ((zero) => () => out.ascii(zero))(field.mapKind === 'enum' ? enumText(field.enum, field.enum.values[0]!.number) : scalarZeroText(field.scalar));
+    field.message !== undefined ? messageZeroWriter(field.message, compiled) : ((zero) => () => out.ascii(zero))(zeroText(field));
   return (reader, source, start, end, depth) => {
     const entries: Record<string, string> = {};
     reader.pos = start;
@@ -336,7 +345,7 @@ function mapWriter(field: DescField & { fieldKind: 'map' }, compiled: Map<DescMe
         if (entryTag >>> 3 === 1) {
           key = readKey(reader);
         } else if (entryTag >>> 3 === 2) {
-          if (wireType !== valueWireType || valueAt !== -1) throw notCanonical;
+          if (wireType !== valueType || valueAt !== -1) throw notCanonical;
           valueAt = reader.pos;
           skip(reader, source, wireType, 2, depth);
         } else {
@@ -369,7 +378,7 @@ function mapWriter(field: DescField & { fieldKind: 'map' }, compiled: Map<DescMe
 
 function messageWriter(schema: DescMessage, compiled: Map<DescMessage, CompiledMessage>): ValueWriter {
   if (schema.typeName === 'google.protobuf.Timestamp') return (reader, source) => out.ascii(`"${readTimestamp(reader, source)}"`);
-  if (schema.typeName.startsWith('google.protobuf.')) {
+  if (isWellKnownType(schema)) {
     // Well-known types have JSON forms of their own (a Duration is a string, a Struct any
     // object): protobuf-es makes them, from just their bytes.
     return (reader) => out.text(toJsonString(schema, fromBinary(schema, reader.bytes()), responseJsonOptions));
@@ -380,7 +389,7 @@ function messageWriter(schema: DescMessage, compiled: Map<DescMessage, CompiledM
 
 /** A map entry's value when the entry has none: the empty message. */
 function messageZeroWriter(schema: DescMessage, compiled: Map<DescMessage, CompiledMessage>): (depth: number) => void {
-  if (schema.typeName.startsWith('google.protobuf.')) {
+  if (isWellKnownType(schema)) {
     // Some have no empty form (a Value must hold one): toJson refuses those, and so this does.
     return () => out.text(toJsonString(schema, create(schema), responseJsonOptions));
   }
@@ -554,7 +563,7 @@ function floatText(value: number): string {
 
 /** Whether every type `schema` reaches is one this transcoder handles exactly as toJson does. */
 function isSupported(schema: DescMessage, seen = new Set<DescMessage>()): boolean {
-  if (seen.has(schema) || schema.typeName.startsWith('google.protobuf.')) return true;
+  if (seen.has(schema) || isWellKnownType(schema)) return true;
   seen.add(schema);
   return schema.fields.every((field) => {
     if (field.presence === legacyRequiredPresence) return false;
